@@ -1,0 +1,130 @@
+import { k8s } from 'cdk8s-plus-28';
+import type { Construct } from 'constructs';
+import { images } from '../config/images';
+import type { EnvironmentConfig } from '../config/types';
+import { AddonChart } from './lib/addon-chart';
+import { ALB_INGRESS_CLASS } from './lib/alb-ingress';
+import { HookJob, hookAnnotations } from './lib/hook-job';
+import { IrsaServiceAccount } from './lib/irsa-service-account';
+import { UpstreamChart } from './lib/upstream-chart';
+
+const WEBHOOK = 'aws-load-balancer-webhook';
+const TLS_SECRET = 'aws-load-balancer-tls';
+const CERTGEN = 'aws-load-balancer-certgen';
+
+/**
+ * AWS Load Balancer Controller: turns the `alb` Ingresses into one shared ALB. The chart owns the
+ * `alb` IngressClass and its IngressClassParams, which carry the ACM certificate (the seed had a
+ * second owner for it in Terraform).
+ *
+ * The chart would generate a new webhook CA and key on every render (a private key in git, and a
+ * diff on every synth). Instead its Secret is left out and a hook Job creates a self-signed
+ * certificate in the cluster once, then writes the CA into the webhook configurations, whose
+ * caBundle Argo CD therefore ignores.
+ */
+export class AwsLoadBalancerController extends AddonChart {
+  static readonly app = 'aws-load-balancer-controller';
+  static readonly dependsOn = [] as const;
+
+  constructor(scope: Construct, env: EnvironmentConfig) {
+    super(scope, {
+      env,
+      app: AwsLoadBalancerController.app,
+      runtimeObjects: [{ kind: 'Secret', name: TLS_SECRET, createdBy: `the ${CERTGEN}-create hook Job` }],
+      ignoreDifferences: [
+        { group: 'admissionregistration.k8s.io', kind: 'MutatingWebhookConfiguration', name: WEBHOOK, jqPathExpressions: ['.webhooks[]?.clientConfig.caBundle'] },
+        { group: 'admissionregistration.k8s.io', kind: 'ValidatingWebhookConfiguration', name: WEBHOOK, jqPathExpressions: ['.webhooks[]?.clientConfig.caBundle'] },
+      ],
+    });
+    const dropCaBundle = (kind: string, count: number) => ({
+      target: { kind, name: WEBHOOK },
+      ops: Array.from({ length: count }, (_, i) => ({ op: 'remove' as const, path: `/webhooks/${i}/clientConfig/caBundle` })),
+      reason: 'the CA is generated in the cluster by the certgen hook, not at render time',
+    });
+    new UpstreamChart(this, 'Chart', {
+      chart: 'aws-load-balancer-controller',
+      release: 'aws-load-balancer-controller',
+      values: {
+        clusterName: env.clusterName,
+        region: env.aws.region,
+        replicaCount: 2,
+        nodeSelector: this.nodeSelector('cicd'),
+        resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '256Mi' } },
+        serviceAccount: {
+          create: true,
+          name: 'aws-load-balancer-controller',
+          annotations: IrsaServiceAccount.annotations(IrsaServiceAccount.roleArnFor(this, 'aws-load-balancer-controller', 'aws-load-balancer-controller')),
+        },
+        // Only Ingresses are used; LoadBalancer Services stay with the in-tree controller.
+        enableServiceMutatorWebhook: false,
+        createIngressClassResource: true,
+        ingressClass: ALB_INGRESS_CLASS,
+        ingressClassParams: {
+          create: true,
+          name: ALB_INGRESS_CLASS,
+          spec: env.certificateArn !== undefined ? { certificateArn: [env.certificateArn] } : {},
+        },
+      },
+      exclude: [{ kind: 'Secret', name: TLS_SECRET }],
+      patches: [dropCaBundle('MutatingWebhookConfiguration', 2), dropCaBundle('ValidatingWebhookConfiguration', 3)],
+    });
+    this.certgen();
+  }
+
+  /** The hook Jobs that create the webhook certificate and patch the CA in, with their RBAC. */
+  private certgen(): void {
+    const rbac = hookAnnotations('PreSync', -1);
+    new k8s.KubeServiceAccount(this, 'CertgenSa', { metadata: { name: CERTGEN, annotations: rbac }, automountServiceAccountToken: false });
+    new k8s.KubeRole(this, 'CertgenRole', {
+      metadata: { name: CERTGEN, annotations: rbac },
+      rules: [
+        { apiGroups: [''], resources: ['secrets'], verbs: ['create'] },
+        { apiGroups: [''], resources: ['secrets'], resourceNames: [TLS_SECRET], verbs: ['get'] },
+      ],
+    });
+    new k8s.KubeRoleBinding(this, 'CertgenRoleBinding', {
+      metadata: { name: CERTGEN, annotations: rbac },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: CERTGEN },
+      subjects: [{ kind: 'ServiceAccount', name: CERTGEN, namespace: this.namespace }],
+    });
+    new k8s.KubeClusterRole(this, 'CertgenClusterRole', {
+      metadata: { name: CERTGEN, annotations: rbac },
+      rules: [
+        {
+          apiGroups: ['admissionregistration.k8s.io'],
+          resources: ['mutatingwebhookconfigurations', 'validatingwebhookconfigurations'],
+          resourceNames: [WEBHOOK],
+          verbs: ['get', 'update', 'patch'],
+        },
+      ],
+    });
+    new k8s.KubeClusterRoleBinding(this, 'CertgenClusterRoleBinding', {
+      metadata: { name: CERTGEN, annotations: rbac },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: CERTGEN },
+      subjects: [{ kind: 'ServiceAccount', name: CERTGEN, namespace: this.namespace }],
+    });
+    const secretKeys = ['--cert-name=tls.crt', '--key-name=tls.key', '--ca-name=ca.crt'];
+    new HookJob(this, 'CertCreate', {
+      name: `${CERTGEN}-create`,
+      image: images.webhookCertgen,
+      hook: 'PreSync',
+      serviceAccountName: CERTGEN,
+      command: [
+        '/kube-webhook-certgen', 'create',
+        `--host=aws-load-balancer-webhook-service,aws-load-balancer-webhook-service.${this.namespace}.svc`,
+        `--namespace=${this.namespace}`, `--secret-name=${TLS_SECRET}`, ...secretKeys,
+      ],
+    });
+    new HookJob(this, 'CertPatch', {
+      name: `${CERTGEN}-patch`,
+      image: images.webhookCertgen,
+      hook: 'PostSync',
+      serviceAccountName: CERTGEN,
+      command: [
+        '/kube-webhook-certgen', 'patch',
+        `--webhook-name=${WEBHOOK}`, `--namespace=${this.namespace}`, `--secret-name=${TLS_SECRET}`,
+        '--patch-mutating=true', '--patch-validating=true', '--patch-failure-policy=Fail', ...secretKeys,
+      ],
+    });
+  }
+}

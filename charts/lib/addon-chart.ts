@@ -1,0 +1,105 @@
+import { Chart } from 'cdk8s';
+import type { Construct } from 'constructs';
+import { contract, type AppName } from '../../config/contract';
+import type { EnvironmentConfig, NodePoolName } from '../../config/types';
+
+const ADDON_CHART = Symbol.for('gitops.AddonChart');
+
+/** Props for {@link AddonChart}. */
+export interface AddonChartProps {
+  /** The validated environment this chart renders for. */
+  readonly env: EnvironmentConfig;
+  /** The app (one folder in dist/<env>/, one Argo CD Application). */
+  readonly app: AppName;
+  /**
+   * Argo CD sync options beyond the defaults (`CreateNamespace=true`), e.g. `ServerSideApply=true`
+   * for apps whose CRDs exceed the client-side apply annotation limit.
+   * @default []
+   */
+  readonly syncOptions?: readonly string[];
+  /**
+   * Fields Argo CD must not diff because a controller or hook owns them at run time.
+   * @default []
+   */
+  readonly ignoreDifferences?: readonly IgnoreDifference[];
+  /**
+   * Secrets or ConfigMaps that something in the cluster creates at run time (a hook Job, an
+   * operator), which pods of this app may reference although no rendered object provides them.
+   * @default []
+   */
+  readonly runtimeObjects?: readonly RuntimeObject[];
+}
+
+/** An object created in the cluster at run time, with who creates it. */
+export interface RuntimeObject {
+  readonly kind: 'Secret' | 'ConfigMap';
+  readonly name: string;
+  readonly createdBy: string;
+}
+
+/** One Argo CD `ignoreDifferences` entry. */
+export interface IgnoreDifference {
+  readonly group?: string;
+  readonly kind: string;
+  readonly name?: string;
+  readonly jqPathExpressions: readonly string[];
+}
+
+/** What every addon class exposes statically, so the sync graph is known without building charts. */
+export interface AddonClass {
+  /** The app this addon renders. */
+  readonly app: AppName;
+  /** Apps that must be synced (and healthy) before this one. */
+  readonly dependsOn: readonly AppName[];
+  new (scope: Construct, env: EnvironmentConfig): AddonChart;
+}
+
+/**
+ * One app of one environment: a cdk8s Chart whose namespace, name and sync options come from the
+ * contract and the environment. Addon charts extend it and compose lib constructs.
+ */
+export class AddonChart extends Chart {
+  protected readonly [ADDON_CHART] = true;
+  readonly env: EnvironmentConfig;
+  readonly app: AppName;
+  /** The app's namespace, from the contract. */
+  override readonly namespace: string;
+  readonly syncOptions: readonly string[];
+  readonly ignoreDifferences: readonly IgnoreDifference[];
+  readonly runtimeObjects: readonly RuntimeObject[];
+
+  constructor(scope: Construct, props: AddonChartProps) {
+    const namespace = contract[props.app].namespace;
+    super(scope, props.app, { namespace, disableResourceNameHashes: true });
+    this.env = props.env;
+    this.app = props.app;
+    this.namespace = namespace;
+    this.syncOptions = ['CreateNamespace=true', ...(props.syncOptions ?? [])];
+    this.ignoreDifferences = props.ignoreDifferences ?? [];
+    this.runtimeObjects = props.runtimeObjects ?? [];
+  }
+
+  /** `<env>/<app>`, the prefix of every error about this chart. */
+  get where(): string {
+    return `${this.env.name}/${this.app}`;
+  }
+
+  /** Node selector of one of the environment's pools. */
+  nodeSelector(pool: NodePoolName): Record<string, string> {
+    return { ...this.env.nodePools[pool].labels };
+  }
+
+  static isAddonChart(x: unknown): x is AddonChart {
+    return x !== null && typeof x === 'object' && ADDON_CHART in x;
+  }
+
+  /** Finds the AddonChart a construct belongs to; throws when there is none. */
+  static of(construct: Construct): AddonChart {
+    let node: Construct | undefined = construct;
+    while (node) {
+      if (AddonChart.isAddonChart(node)) return node;
+      node = node.node.scope;
+    }
+    throw new Error(`${construct.node.path}: construct is not inside an AddonChart`);
+  }
+}

@@ -1,0 +1,124 @@
+/**
+ * The environments. Every number that differs between clusters lives here; charts and infra read
+ * it through `loadEnvironment`, which validates it first.
+ */
+import { defaultChartVersions } from './chart-versions';
+import type { AppSettings, EnvironmentConfig, EnvironmentName, NodePool, Resources } from './types';
+import { validateEnvironment } from './validate';
+
+const cicdPool: NodePool = {
+  labels: { role: 'ci-cd' },
+  instanceTypes: ['t3.large'],
+  capacityType: 'SPOT',
+  minSize: 1,
+  maxSize: 2,
+  desiredSize: 1,
+  diskSizeGiB: 30,
+};
+
+const appsPool: NodePool = {
+  labels: { role: 'django' },
+  instanceTypes: ['t3.large'],
+  capacityType: 'SPOT',
+  minSize: 1,
+  maxSize: 3,
+  desiredSize: 1,
+  diskSizeGiB: 30,
+};
+
+const small = (cpu: string, memory: string, limitMemory = memory): Resources => ({
+  requests: { cpu, memory },
+  limits: { memory: limitMemory },
+});
+
+/** App settings both environments start from (the seed's sizing). */
+const baseApps: AppSettings = {
+  'cluster-config': { enabled: true },
+  'external-secrets': { enabled: true },
+  'aws-load-balancer-controller': { enabled: true },
+  'external-dns': { enabled: true },
+  argocd: { enabled: true },
+  'argocd-image-updater': { enabled: true, logLevel: 'info', kubeEvents: false },
+  sonarqube: {
+    enabled: true,
+    resources: { requests: { cpu: '400m', memory: '2048M' }, limits: { cpu: '800m', memory: '6144M' } },
+  },
+  jenkins: {
+    enabled: true,
+    controllerResources: { requests: { cpu: '250m', memory: '1Gi' }, limits: { cpu: '2', memory: '2Gi' } },
+    agentResources: { requests: { cpu: '512m', memory: '512Mi' }, limits: { cpu: '2', memory: '2Gi' } },
+    storageGi: 9,
+  },
+  django: {
+    enabled: true,
+    repository: 'django-todo',
+    defaultTag: '0.1.0',
+    replicas: 2,
+    resources: small('100m', '256Mi', '512Mi'),
+    nginxResources: small('20m', '32Mi', '64Mi'),
+    debug: false,
+  },
+  'eck-operator': { enabled: true },
+  'eck-stack': {
+    enabled: true,
+    elasticsearchNodes: 2,
+    elasticsearchStorageGi: 10,
+    elasticsearchResources: { requests: { cpu: '250m', memory: '1Gi' }, limits: { cpu: '1', memory: '2560Mi' } },
+    kibanaResources: { requests: { cpu: '250m', memory: '512Mi' }, limits: { cpu: '1', memory: '2560Mi' } },
+  },
+  prometheus: { enabled: true, retention: '10d', storageGi: 20 },
+  fluent: { enabled: true },
+};
+
+const environments: Readonly<Record<EnvironmentName, EnvironmentConfig>> = {
+  dev: {
+    name: 'dev',
+    aws: { accountId: '111111111111', region: 'us-east-1' },
+    clusterName: 'django-dev',
+    kubernetesVersion: '1.29',
+    domain: 'dev.example.com',
+    dns: { kind: 'route53', hostedZoneId: 'Z0000000000000DEVZONE' },
+    git: { repoUrl: 'https://github.com/example/gitops-platform.git', revision: 'main' },
+    nodePools: { cicd: cicdPool, apps: { ...appsPool, maxSize: 2 } },
+    apiAllowedCidrs: ['203.0.113.0/24'],
+    clusterAdmins: ['arn:aws:iam::111111111111:role/platform-admin'],
+    charts: defaultChartVersions,
+    apps: {
+      ...baseApps,
+      'argocd-image-updater': { ...baseApps['argocd-image-updater'], logLevel: 'debug' },
+      django: { ...baseApps.django, replicas: 1 },
+      'eck-stack': { ...baseApps['eck-stack'], elasticsearchNodes: 1 },
+      prometheus: { ...baseApps.prometheus, retention: '3d', storageGi: 10 },
+    },
+  },
+  prod: {
+    name: 'prod',
+    aws: { accountId: '222222222222', region: 'us-east-1' },
+    clusterName: 'django-prod',
+    kubernetesVersion: '1.29',
+    domain: 'example.com',
+    dns: { kind: 'cloudflare', zoneId: '0123456789abcdef0123456789abcdef' },
+    certificateArn: 'arn:aws:acm:us-east-1:222222222222:certificate/00000000-0000-4000-8000-000000000000',
+    git: { repoUrl: 'https://github.com/example/gitops-platform.git', revision: 'main' },
+    nodePools: { cicd: cicdPool, apps: appsPool },
+    apiAllowedCidrs: ['203.0.113.0/24'],
+    clusterAdmins: ['arn:aws:iam::222222222222:role/platform-admin'],
+    charts: defaultChartVersions,
+    apps: {
+      ...baseApps,
+      django: { ...baseApps.django, autoscaling: { minReplicas: 2, maxReplicas: 4, targetCpuPercent: 70 } },
+    },
+  },
+};
+
+export const environmentNames = Object.keys(environments).sort() as EnvironmentName[];
+
+/** Returns the validated config of one environment; an unknown name or invalid field throws. */
+export function loadEnvironment(name: string): EnvironmentConfig {
+  if (!Object.hasOwn(environments, name)) {
+    throw new Error(`unknown environment "${name}" (known: ${environmentNames.join(', ')})`);
+  }
+  const env = environments[name as EnvironmentName];
+  validateEnvironment(env);
+  return env;
+}

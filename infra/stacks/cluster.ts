@@ -1,0 +1,302 @@
+/**
+ * `<env>-cluster`: the network and the EKS cluster.
+ *
+ * - VPC 10.0.0.0/16 over 3 AZs: public (ALBs, NAT), private (nodes), intra (EKS control-plane ENIs,
+ *   no route out) and database (RDS, no route out) subnets; one NAT gateway (the seed's choice, for
+ *   cost); the Load Balancer Controller discovery tags on public/private subnets.
+ * - EKS (`env.kubernetesVersion`), API authentication through access entries only, public endpoint
+ *   limited to `env.apiAllowedCidrs`, cluster-admin entries for `env.clusterAdmins` and nobody else
+ *   (not even the creator: `bootstrapClusterCreatorAdminPermissions = false`).
+ * - The IAM OIDC provider for IRSA; managed add-ons (vpc-cni, kube-proxy, coredns, aws-ebs-csi-driver
+ *   with its own IRSA role) at the default version AWS publishes for the cluster version.
+ * - One managed node group per `env.nodePools` entry, with its config labels, sizes, instance types
+ *   and capacity type, and an encrypted gp3 root volume (`/dev/xvda`, the root device of the EKS
+ *   AL2023 AMIs) of `diskSizeGiB`.
+ */
+import { DataAwsAvailabilityZones } from '@cdktf/provider-aws/lib/data-aws-availability-zones';
+import { DataAwsEksAddonVersion } from '@cdktf/provider-aws/lib/data-aws-eks-addon-version';
+import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
+import { Eip } from '@cdktf/provider-aws/lib/eip';
+import { EksAccessEntry } from '@cdktf/provider-aws/lib/eks-access-entry';
+import { EksAccessPolicyAssociation } from '@cdktf/provider-aws/lib/eks-access-policy-association';
+import { EksAddon } from '@cdktf/provider-aws/lib/eks-addon';
+import { EksCluster } from '@cdktf/provider-aws/lib/eks-cluster';
+import { EksNodeGroup } from '@cdktf/provider-aws/lib/eks-node-group';
+import { IamOpenidConnectProvider } from '@cdktf/provider-aws/lib/iam-openid-connect-provider';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
+import { InternetGateway } from '@cdktf/provider-aws/lib/internet-gateway';
+import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
+import { NatGateway } from '@cdktf/provider-aws/lib/nat-gateway';
+import { RouteTable } from '@cdktf/provider-aws/lib/route-table';
+import { RouteTableAssociation } from '@cdktf/provider-aws/lib/route-table-association';
+import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
+import { Subnet } from '@cdktf/provider-aws/lib/subnet';
+import { Vpc } from '@cdktf/provider-aws/lib/vpc';
+import { Fn, TerraformOutput, Token, type ITerraformDependable } from 'cdktf';
+import type { Construct } from 'constructs';
+import type { EnvironmentConfig, NodePoolName } from '../../config/types';
+import { EnvStack } from '../common';
+import { IrsaRole, type OidcProviderRef } from '../iam/statement';
+
+const VPC_CIDR = '10.0.0.0/16';
+const AZ_COUNT = 3;
+/** Subnet tiers: CIDR of AZ index i (the seed's layout, plus the intra tier). */
+const TIERS = {
+  private: (i: number) => `10.0.${16 * i}.0/20`,
+  public: (i: number) => `10.0.${48 + i}.0/24`,
+  database: (i: number) => `10.0.${52 + i}.0/24`,
+  intra: (i: number) => `10.0.${56 + i}.0/24`,
+} as const;
+type Tier = keyof typeof TIERS;
+
+const AWS_POLICY = (name: string) => `arn:aws:iam::aws:policy/${name}`;
+export const CLUSTER_ADMIN_POLICY = 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy';
+/** Namespace/name of the EBS CSI controller ServiceAccount the add-on creates. */
+export const EBS_CSI_SERVICE_ACCOUNT = { namespace: 'kube-system', name: 'ebs-csi-controller-sa' } as const;
+
+export class ClusterStack extends EnvStack {
+  readonly vpcId: string;
+  readonly subnetIds: Readonly<Record<Tier, string[]>>;
+  readonly cluster: EksCluster;
+  /** Extra security group on every node; the only source RDS accepts. */
+  readonly nodeSecurityGroupId: string;
+  readonly oidc: OidcProviderRef;
+
+  constructor(scope: Construct, env: EnvironmentConfig) {
+    super(scope, env, 'cluster');
+    const name = env.clusterName;
+
+    // ---- network ----
+    const azs = new DataAwsAvailabilityZones(this, 'azs', {
+      state: 'available',
+      filter: [{ name: 'opt-in-status', values: ['opt-in-not-required'] }],
+    });
+    const vpc = new Vpc(this, 'vpc', {
+      cidrBlock: VPC_CIDR,
+      enableDnsHostnames: true,
+      enableDnsSupport: true,
+      tags: { Name: name },
+    });
+    this.vpcId = vpc.id;
+    const igw = new InternetGateway(this, 'igw', { vpcId: vpc.id, tags: { Name: name } });
+
+    const tierTags: Record<Tier, Record<string, string>> = {
+      public: { 'kubernetes.io/role/elb': '1' },
+      private: { 'kubernetes.io/role/internal-elb': '1' },
+      database: {},
+      intra: {},
+    };
+    const subnets = {} as Record<Tier, Subnet[]>;
+    for (const tier of Object.keys(TIERS) as Tier[]) {
+      subnets[tier] = Array.from({ length: AZ_COUNT }, (_, i) =>
+        new Subnet(this, `subnet-${tier}-${i}`, {
+          vpcId: vpc.id,
+          cidrBlock: TIERS[tier](i),
+          availabilityZone: Fn.element(azs.names, i),
+          tags: { Name: `${name}-${tier}-${i}`, ...tierTags[tier] },
+        }),
+      );
+    }
+    this.subnetIds = {
+      public: subnets.public.map((s) => s.id),
+      private: subnets.private.map((s) => s.id),
+      database: subnets.database.map((s) => s.id),
+      intra: subnets.intra.map((s) => s.id),
+    };
+
+    const natIp = new Eip(this, 'nat-ip', { domain: 'vpc', tags: { Name: `${name}-nat` } });
+    const nat = new NatGateway(this, 'nat', {
+      allocationId: natIp.id,
+      subnetId: subnets.public[0]!.id,
+      tags: { Name: name },
+      dependsOn: [igw],
+    });
+    const routes: Record<Tier, RouteTable> = {
+      public: new RouteTable(this, 'rt-public', {
+        vpcId: vpc.id,
+        route: [{ cidrBlock: '0.0.0.0/0', gatewayId: igw.id }],
+        tags: { Name: `${name}-public` },
+      }),
+      private: new RouteTable(this, 'rt-private', {
+        vpcId: vpc.id,
+        route: [{ cidrBlock: '0.0.0.0/0', natGatewayId: nat.id }],
+        tags: { Name: `${name}-private` },
+      }),
+      database: new RouteTable(this, 'rt-database', { vpcId: vpc.id, tags: { Name: `${name}-database` } }),
+      intra: new RouteTable(this, 'rt-intra', { vpcId: vpc.id, tags: { Name: `${name}-intra` } }),
+    };
+    for (const tier of Object.keys(TIERS) as Tier[]) {
+      subnets[tier].forEach((subnet, i) => {
+        new RouteTableAssociation(this, `rta-${tier}-${i}`, { subnetId: subnet.id, routeTableId: routes[tier].id });
+      });
+    }
+
+    // ---- control plane ----
+    const clusterTrust = new DataAwsIamPolicyDocument(this, 'cluster-trust', {
+      statement: [
+        {
+          effect: 'Allow',
+          actions: ['sts:AssumeRole', 'sts:TagSession'],
+          principals: [{ type: 'Service', identifiers: ['eks.amazonaws.com'] }],
+        },
+      ],
+    });
+    const clusterRole = new IamRole(this, 'cluster-role', {
+      name: `${name}-cluster`,
+      description: `EKS control plane of ${name}`,
+      assumeRolePolicy: clusterTrust.json,
+    });
+    const clusterPolicy = new IamRolePolicyAttachment(this, 'cluster-role-policy', {
+      role: clusterRole.name,
+      policyArn: AWS_POLICY('AmazonEKSClusterPolicy'),
+    });
+
+    this.cluster = new EksCluster(this, 'eks', {
+      name,
+      version: env.kubernetesVersion,
+      roleArn: clusterRole.arn,
+      vpcConfig: {
+        subnetIds: this.subnetIds.intra,
+        endpointPrivateAccess: true,
+        endpointPublicAccess: true,
+        publicAccessCidrs: [...env.apiAllowedCidrs],
+      },
+      accessConfig: { authenticationMode: 'API', bootstrapClusterCreatorAdminPermissions: false },
+      enabledClusterLogTypes: ['api', 'audit', 'authenticator'],
+      kubernetesNetworkConfig: { ipFamily: 'ipv4' },
+      dependsOn: [clusterPolicy],
+    });
+    const clusterSecurityGroupId = this.cluster.vpcConfig.clusterSecurityGroupId;
+
+    const issuer = this.cluster.identity.get(0).oidc.get(0).issuer;
+    const oidcProvider = new IamOpenidConnectProvider(this, 'oidc', { url: issuer, clientIdList: ['sts.amazonaws.com'] });
+    this.oidc = { arn: oidcProvider.arn, issuerHost: Fn.replace(issuer, 'https://', '') };
+
+    for (const [i, principalArn] of env.clusterAdmins.entries()) {
+      const entry = new EksAccessEntry(this, `admin-${i}`, { clusterName: this.cluster.name, principalArn, type: 'STANDARD' });
+      new EksAccessPolicyAssociation(this, `admin-${i}-policy`, {
+        clusterName: this.cluster.name,
+        principalArn: entry.principalArn,
+        policyArn: CLUSTER_ADMIN_POLICY,
+        accessScope: { type: 'cluster' },
+      });
+    }
+
+    // ---- nodes ----
+    const nodeSg = new SecurityGroup(this, 'node-sg', {
+      name: `${name}-nodes`,
+      description: `Marks the worker nodes of ${name} (source of the RDS ingress rules)`,
+      vpcId: vpc.id,
+      tags: { Name: `${name}-nodes` },
+    });
+    this.nodeSecurityGroupId = nodeSg.id;
+
+    const nodeTrust = new DataAwsIamPolicyDocument(this, 'node-trust', {
+      statement: [
+        { effect: 'Allow', actions: ['sts:AssumeRole'], principals: [{ type: 'Service', identifiers: ['ec2.amazonaws.com'] }] },
+      ],
+    });
+    const nodeRole = new IamRole(this, 'node-role', {
+      name: `${name}-nodes`,
+      description: `EKS managed nodes of ${name}`,
+      assumeRolePolicy: nodeTrust.json,
+    });
+    const nodePolicies = ['AmazonEKSWorkerNodePolicy', 'AmazonEKS_CNI_Policy', 'AmazonEC2ContainerRegistryReadOnly'].map(
+      (policy) => new IamRolePolicyAttachment(this, `node-role-${policy}`, { role: nodeRole.name, policyArn: AWS_POLICY(policy) }),
+    );
+
+    const addonVersion = (addon: string) =>
+      new DataAwsEksAddonVersion(this, `addon-version-${addon}`, {
+        addonName: addon,
+        kubernetesVersion: this.cluster.version,
+        mostRecent: false,
+      }).version;
+    const addon = (
+      addon: string,
+      extra: { configurationValues?: string; serviceAccountRoleArn?: string; dependsOn?: ITerraformDependable[] } = {},
+    ) =>
+      new EksAddon(this, `addon-${addon}`, {
+        clusterName: this.cluster.name,
+        addonName: addon,
+        addonVersion: addonVersion(addon),
+        resolveConflictsOnCreate: 'OVERWRITE',
+        resolveConflictsOnUpdate: 'OVERWRITE',
+        ...extra,
+      });
+
+    // The CNI must be configured before the first node joins (prefix delegation raises max pods).
+    const vpcCni = addon('vpc-cni', {
+      configurationValues: JSON.stringify({ env: { ENABLE_PREFIX_DELEGATION: 'true', WARM_PREFIX_TARGET: '1' } }),
+    });
+    const kubeProxy = addon('kube-proxy');
+
+    const nodeGroups = (Object.keys(env.nodePools) as NodePoolName[]).sort().map((pool) => {
+      const spec = env.nodePools[pool];
+      const lt = new LaunchTemplate(this, `lt-${pool}`, {
+        name: `${name}-${pool}`,
+        description: `Nodes of the ${pool} pool of ${name}`,
+        updateDefaultVersion: true,
+        vpcSecurityGroupIds: [clusterSecurityGroupId, nodeSg.id],
+        blockDeviceMappings: [
+          {
+            deviceName: '/dev/xvda',
+            ebs: {
+              volumeSize: spec.diskSizeGiB,
+              volumeType: 'gp3',
+              encrypted: 'true',
+              deleteOnTermination: 'true',
+            },
+          },
+        ],
+        metadataOptions: { httpEndpoint: 'enabled', httpTokens: 'required', httpPutResponseHopLimit: 2 },
+        tagSpecifications: [
+          { resourceType: 'instance', tags: { Name: `${name}-${pool}` } },
+          { resourceType: 'volume', tags: { Name: `${name}-${pool}` } },
+        ],
+      });
+      return new EksNodeGroup(this, `nodes-${pool}`, {
+        clusterName: this.cluster.name,
+        nodeGroupName: `${name}-${pool}`,
+        nodeRoleArn: nodeRole.arn,
+        subnetIds: this.subnetIds.private,
+        amiType: 'AL2023_x86_64_STANDARD',
+        instanceTypes: [...spec.instanceTypes],
+        capacityType: spec.capacityType,
+        labels: { ...spec.labels },
+        scalingConfig: { minSize: spec.minSize, maxSize: spec.maxSize, desiredSize: spec.desiredSize },
+        updateConfig: { maxUnavailable: 1 },
+        launchTemplate: { id: lt.id, version: Token.asString(lt.latestVersion) },
+        // The autoscaler (if ever installed) owns desired size.
+        lifecycle: { ignoreChanges: ['scaling_config[0].desired_size'] },
+        dependsOn: [...nodePolicies, vpcCni, kubeProxy],
+      });
+    });
+
+    const ebsCsiRole = new IrsaRole(this, 'ebs-csi-irsa', {
+      roleName: `${name}-ebs-csi`,
+      namespace: EBS_CSI_SERVICE_ACCOUNT.namespace,
+      serviceAccount: EBS_CSI_SERVICE_ACCOUNT.name,
+      oidc: this.oidc,
+      description: `EBS CSI controller of ${name}`,
+    });
+    new IamRolePolicyAttachment(this, 'ebs-csi-policy', {
+      role: ebsCsiRole.role.name,
+      policyArn: AWS_POLICY('service-role/AmazonEBSCSIDriverPolicy'),
+    });
+    // CoreDNS on the ci-cd pool, as in the seed.
+    addon('coredns', {
+      configurationValues: JSON.stringify({ nodeSelector: { ...env.nodePools.cicd.labels } }),
+      dependsOn: nodeGroups,
+    });
+    addon('aws-ebs-csi-driver', {
+      serviceAccountRoleArn: ebsCsiRole.role.arn,
+      configurationValues: JSON.stringify({ sidecars: { snapshotter: { forceEnable: false } } }),
+      dependsOn: nodeGroups,
+    });
+
+    new TerraformOutput(this, 'cluster_name', { value: this.cluster.name });
+    new TerraformOutput(this, 'cluster_endpoint', { value: this.cluster.endpoint });
+    new TerraformOutput(this, 'oidc_provider_arn', { value: oidcProvider.arn });
+  }
+}

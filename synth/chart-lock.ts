@@ -1,0 +1,49 @@
+/**
+ * The vendored chart archives under imports/charts/ and their lock file. Synth uses only archives
+ * whose sha256 matches the lock, and never downloads.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface LockedChart {
+  readonly name: string;
+  readonly version: string;
+  /** Helm repository the archive came from. */
+  readonly repository: string;
+  /** Archive file name inside the charts directory. */
+  readonly file: string;
+  readonly sha256: string;
+}
+
+export interface ChartLock {
+  readonly charts: readonly LockedChart[];
+}
+
+export const LOCK_FILE = 'charts.lock.json';
+
+export function readLock(dir: string): ChartLock {
+  const path = join(dir, LOCK_FILE);
+  if (!existsSync(path)) throw new Error(`no chart lock at ${path}: run npm run charts:vendor`);
+  return JSON.parse(readFileSync(path, 'utf8')) as ChartLock;
+}
+
+export function sha256(data: Buffer | string): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/** Path and digest of a vendored chart after checking it against the lock. */
+export function verifiedChart(dir: string, lock: ChartLock, name: string, version: string): { path: string; sha256: string } {
+  const entry = lock.charts.find((c) => c.name === name && c.version === version);
+  if (!entry) {
+    const have = lock.charts.filter((c) => c.name === name).map((c) => c.version);
+    throw new Error(`chart ${name}@${version} is not vendored (locked versions: ${have.join(', ') || 'none'}); run npm run charts:vendor`);
+  }
+  const path = join(dir, entry.file);
+  if (!existsSync(path)) throw new Error(`chart ${name}@${version}: archive ${entry.file} is missing from ${dir}; run npm run charts:vendor`);
+  const actual = sha256(readFileSync(path));
+  if (actual !== entry.sha256) {
+    throw new Error(`chart ${name}@${version}: digest mismatch for ${entry.file}: lock has sha256 ${entry.sha256}, file has ${actual}`);
+  }
+  return { path, sha256: actual };
+}

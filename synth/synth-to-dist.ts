@@ -1,0 +1,46 @@
+/**
+ * Synth from start to finish: render and check everything in memory, then write dist/ atomically.
+ * When run by the cdk8s CLI (CDK8S_OUTDIR set), also writes one multi-document file per app into
+ * the CLI's scratch folder so `cdk8s synth --stdout` shows the same objects.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { environmentNames } from '../config/environments';
+import { repoRoot } from './paths';
+import { synthesize, type SynthOptions, type SynthResult } from './pipeline';
+import { writeDist } from './write-dist';
+
+export interface DistOptions extends SynthOptions {
+  /** @default <repo>/dist */
+  readonly distDir?: string;
+}
+
+/** The dist/ files of a synth result, by path relative to dist/. */
+export function distFiles(result: SynthResult): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const app of result.apps) {
+    for (const [path, content] of Object.entries(app.files)) files.set(`${app.env}/${app.app}/${path}`, content);
+  }
+  return files;
+}
+
+export async function synthToDist(opts: DistOptions = {}): Promise<string> {
+  const started = performance.now();
+  const result = await synthesize(opts);
+  const files = distFiles(result);
+  const distDir = opts.distDir ?? join(repoRoot, 'dist');
+  const full = opts.environments === undefined;
+  const { preserved } = writeDist({ distDir, environments: result.environments, files, pruneOtherEnvironments: full && result.environments.length === environmentNames.length });
+  const cdk8sOut = process.env.CDK8S_OUTDIR;
+  if (cdk8sOut) {
+    mkdirSync(cdk8sOut, { recursive: true });
+    for (const app of result.apps) {
+      const manifests = Object.entries(app.files).filter(([p]) => p.startsWith('manifests/') && p.endsWith('.yaml') && p !== 'manifests/kustomization.yaml');
+      writeFileSync(join(cdk8sOut, `${app.env}-${app.app}.k8s.yaml`), manifests.map(([, c]) => c).join('---\n'));
+    }
+  }
+  for (const w of result.warnings) console.error(`warning: ${w}`);
+  const objects = result.apps.reduce((n, a) => n + a.objects.length, 0);
+  const ms = Math.round(performance.now() - started);
+  return `synth: ${result.environments.join(', ')}: ${result.apps.length} apps, ${objects} objects, ${files.size} files in ${ms} ms (helm renders: ${result.rendered}, cached: ${result.cached}; bot files kept: ${preserved.length})`;
+}
