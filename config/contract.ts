@@ -105,6 +105,10 @@ export const contract = {
     namespace: 'argocd',
     params: {
       admin_password_bcrypt: input('argocd_admin_password_bcrypt'),
+      /** Signs argocd-server session tokens (`server.secretkey` of `argocd-secret`). */
+      server_secret_key: secret(48),
+      /** The repository Argo CD clones; not secret, written by infra from the environment config. */
+      repo_url: { secure: false, source: { kind: 'config', field: 'git.repoUrl' } },
       repo_username: input('git_username'),
       repo_password: input('git_token'),
     },
@@ -161,7 +165,12 @@ export const contract = {
   'eck-operator': { namespace: 'elastic-system', params: {}, readsFrom: [], serviceAccounts: {}, hosts: {} },
   'eck-stack': {
     namespace: 'eck-stack',
-    params: { elastic_username: literal('elastic'), elastic_password: secret(28, '!$%&()+-?_~') },
+    params: {
+      elastic_username: literal('elastic'),
+      elastic_password: secret(28, '!$%&()+-?_~'),
+      // The `roles` key of the file-realm basic-auth Secret (comma-separated Elasticsearch roles).
+      elastic_roles: literal('superuser'),
+    },
     readsFrom: [],
     serviceAccounts: { 'eck-stack-ssm-reader': SSM_READ },
     hosts: { kibana: 'kibana' },

@@ -5,6 +5,8 @@ import os
 wsgi_app = "todo_site.wsgi:application"
 bind = "0.0.0.0:8000"
 workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
+# More than one thread switches to the gthread worker.
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 20
 

@@ -15,6 +15,7 @@ import { environmentNames, loadEnvironment } from '../config/environments';
 import type { EnvironmentConfig } from '../config/types';
 import { readLock, sha256 } from './chart-lock';
 import { checkEnvironment } from './checks';
+import { environmentObjects } from './environment-objects';
 import { syncLayers } from './graph';
 import { locateHelm, type Helm } from './helm';
 import { factsOf, fileName, isClusterScoped, type KubeObject, type ObjectFacts, toYaml } from './objects';
@@ -115,6 +116,7 @@ export async function synthesize(opts: SynthOptions = {}): Promise<SynthResult> 
       const out = problems.capture(() => appOutput(env, chart, layers, releases));
       if (out) apps.push(out);
     }
+    problems.capture(() => addEnvironmentObjects(env, apps, layers));
     problems.capture(() => checkEnvironment(env, apps.filter((a) => a.env === env.name)));
   }
   problems.throwIfAny();
@@ -180,6 +182,29 @@ function appOutput(env: EnvironmentConfig, chart: AddonChart, layers: string[][]
     objects: objects.sort((a, b) => a.file.localeCompare(b.file)),
     runtimeObjects: chart.runtimeObjects.map((o) => `${o.kind}/${o.name}`),
   };
+}
+
+/** Adds the environment-wide objects (see environment-objects.ts) to their app folders. */
+function addEnvironmentObjects(env: EnvironmentConfig, apps: AppOutput[], layers: string[][]): void {
+  const own = apps.filter((a) => a.env === env.name);
+  const summaries = own.map((a) => ({ app: a.app, namespace: a.namespace, layer: a.layer, dependsOn: a.dependsOn, params: JSON.parse(a.files['app.json']!) as Record<string, unknown> }));
+  const problems = new Problems();
+  for (const extra of environmentObjects(env, summaries, layers)) {
+    const i = apps.findIndex((a) => a.env === env.name && a.app === extra.app);
+    if (i < 0) throw new Error(`${env.name}: environment objects for unknown app "${extra.app}"`);
+    const target = apps[i]!;
+    const files: Record<string, string> = { ...target.files };
+    const objects = [...target.objects];
+    for (const obj of extra.objects) {
+      for (const p of validateObject(obj)) problems.add(`${env.name}/${extra.app}: ${obj.kind} "${obj.metadata.name}": ${p.path ? `${p.path}: ` : ''}${p.message}`);
+      const file = fileName({ kind: obj.kind, name: obj.metadata.name, ...(obj.metadata.namespace !== undefined ? { namespace: obj.metadata.namespace } : {}) }, target.namespace);
+      if (files[`manifests/${file}`] !== undefined) problems.add(`${env.name}/${extra.app}: two objects map to manifests/${file}`);
+      files[`manifests/${file}`] = toYaml(obj);
+      objects.push(factsOf(obj, file));
+    }
+    apps[i] = { ...target, files: sortKeys(files), objects: objects.sort((a, b) => a.file.localeCompare(b.file)) };
+  }
+  problems.throwIfAny();
 }
 
 function chartDependencies(chart: AddonChart): string[] {

@@ -10,7 +10,7 @@
  * are AWS's documents and are listed, not inspected.
  */
 import { describe, expect, it } from 'vitest';
-import { environmentNames } from '../../config/environments';
+import { environmentNames, loadEnvironment } from '../../config/environments';
 import { loadBalancerControllerStatements } from '../../infra/iam/lbc-policy';
 import { dataSources, resources, synthAll } from './helpers';
 
@@ -91,11 +91,16 @@ describe('IAM policies', () => {
     }
   });
 
-  it.each(environmentNames)('%s: no workload role has an access entry (only the configured admins do)', (name) => {
-    const { stacks } = synthAll();
-    for (const [id, json] of Object.entries(stacks)) {
-      if (!id.startsWith(`${name}-`) || id === `${name}-cluster`) {
-        expect(Object.keys(resources(json, 'aws_eks_access_entry')), id).toHaveLength(0);
+  it.each(environmentNames)('%s: EKS access entries exist for the configured admins only, none for workload roles', (name) => {
+    const env = loadEnvironment(name);
+    for (const [id, json] of Object.entries(synthAll().stacks)) {
+      if (!id.startsWith(`${name}-`)) continue;
+      const principals = Object.values(resources(json, 'aws_eks_access_entry')).map((e) => e.principal_arn as string);
+      if (id === `${name}-cluster`) {
+        expect(principals.sort()).toEqual([...env.clusterAdmins].sort());
+        for (const p of principals) expect(p).not.toMatch(new RegExp(`:role/${env.clusterName}-`));
+      } else {
+        expect(principals, id).toHaveLength(0);
       }
     }
   });

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { allParameters, allServiceAccounts, checkContract, contract, hostName, paramOwner, roleArn, roleName, ssmParameterName, ssmReaderName } from '../config/contract';
+
+describe('infra ↔ charts contract', () => {
+  it('derives SSM names under /<cluster>/<app>/<key>, following readsFrom to the owner', () => {
+    expect(ssmParameterName('django-prod', 'django', 'db_password')).toBe('/django-prod/django/db_password');
+    expect(ssmParameterName('django-prod', 'fluent', 'eck-stack/elastic_password')).toBe('/django-prod/eck-stack/elastic_password');
+  });
+
+  it('derives role names and ARNs from the ServiceAccount', () => {
+    expect(roleName('django-prod', 'jenkins', 'jenkins')).toBe('django-prod-jenkins');
+    expect(roleArn({ clusterName: 'django-prod', accountId: '222222222222' }, 'django', 'django-ssm-reader')).toBe('arn:aws:iam::222222222222:role/django-prod-django-ssm-reader');
+    expect(ssmReaderName('prometheus')).toBe('prometheus-ssm-reader');
+  });
+
+  it('derives hosts from the domain', () => {
+    expect(hostName('example.com', 'prometheus', 'grafana')).toBe('grafana.example.com');
+  });
+
+  it('rejects references the contract does not declare (at run time, for values built dynamically)', () => {
+    expect(() => paramOwner('django', 'db_pasword' as never)).toThrow('django: unknown SSM key "db_pasword" (known: db_host, db_port, db_name, db_username, db_password, secret_key)');
+    expect(() => paramOwner('django', 'eck-stack/elastic_password' as never)).toThrow('not in its readsFrom list');
+  });
+
+  it('is consistent: unique hosts and accounts, readers for every app that reads SSM', () => {
+    expect(() => checkContract()).not.toThrow();
+    const names = allServiceAccounts().map((s) => s.name);
+    expect(new Set(names).size).toBe(names.length);
+    for (const p of allParameters()) if (p.spec.source.kind === 'random') expect(p.spec.secure).toBe(true);
+  });
+
+  it('is typed: misspelt keys, accounts and hosts do not compile (checked by npm run typecheck)', () => {
+    const typeOnly = () => {
+      // @ts-expect-error unknown SSM key
+      ssmParameterName('c', 'django', 'db_pasword');
+      // @ts-expect-error another app's key without readsFrom
+      ssmParameterName('c', 'django', 'eck-stack/elastic_password');
+      // @ts-expect-error unknown ServiceAccount
+      roleName('c', 'jenkins', 'jenkin');
+      // @ts-expect-error unknown host
+      hostName('example.com', 'prometheus', 'grafna');
+    };
+    expect(typeOnly).toBeTypeOf('function');
+    expect(Object.keys(contract).length).toBeGreaterThan(10);
+  });
+});

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { environmentNames, loadEnvironment } from '../config/environments';
+import { parseImageRef } from '../config/image-ref';
+import type { EnvironmentConfig } from '../config/types';
+import { EnvironmentError, validateEnvironment } from '../config/validate';
+
+const broken = (patch: (e: EnvironmentConfig) => EnvironmentConfig) => () => validateEnvironment(patch(loadEnvironment('prod')));
+
+describe('environment config', () => {
+  it('defines dev and prod, each valid', () => {
+    expect(environmentNames).toEqual(['dev', 'prod']);
+    for (const name of environmentNames) expect(loadEnvironment(name).name).toBe(name);
+  });
+
+  it('names the known environments for an unknown one', () => {
+    expect(() => loadEnvironment('staging')).toThrow('unknown environment "staging" (known: dev, prod)');
+    expect(() => loadEnvironment('toString')).toThrow('unknown environment "toString"');
+  });
+
+  it('pins the seed chart versions', () => {
+    expect(loadEnvironment('prod').charts).toMatchObject({ 'argo-cd': '7.3.4', jenkins: '5.5.12', 'kube-prometheus-stack': '58.5.3', sonarqube: '10.6.1+3163' });
+  });
+
+  it('reports an invalid field with environment and field name', () => {
+    expect(broken((e) => ({ ...e, aws: { ...e.aws, accountId: '12345' } }))).toThrow('environment "prod": field "aws.accountId": must be 12 digits, got "12345"');
+    expect(broken((e) => ({ ...e, domain: 'Example.COM' }))).toThrow('environment "prod": field "domain"');
+    expect(broken((e) => ({ ...e, git: { ...e.git, revision: 'HEAD' } }))).toThrow('field "git.revision"');
+    expect(broken((e) => ({ ...e, apiAllowedCidrs: ['0.0.0.0/0'] }))).toThrow('field "apiAllowedCidrs": 0.0.0.0/0 would open');
+    expect(broken((e) => ({ ...e, charts: { ...e.charts, jenkins: 'latest' } }))).toThrow('field "charts.jenkins": must be a pinned semver version');
+  });
+
+  it('checks node pool sizes and django settings', () => {
+    expect(broken((e) => ({ ...e, nodePools: { ...e.nodePools, apps: { ...e.nodePools.apps, desiredSize: 9 } } }))).toThrow('field "nodePools.apps.desiredSize": must be within 1..3, got 9');
+    expect(broken((e) => ({ ...e, apps: { ...e.apps, django: { ...e.apps.django, debug: true } } }))).toThrow('field "apps.django.debug": must be false in prod');
+    expect(broken((e) => ({ ...e, apps: { ...e.apps, django: { ...e.apps.django, defaultTag: 'latest' } } }))).toThrow('field "apps.django.defaultTag"');
+  });
+
+  it('reports every problem at once', () => {
+    try {
+      validateEnvironment({ ...loadEnvironment('dev'), clusterName: 'Bad_Name', domain: 'x' });
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(EnvironmentError);
+      expect((e as EnvironmentError).problems.map((p) => p.field)).toEqual(['clusterName', 'domain']);
+    }
+  });
+});
+
+describe('image references', () => {
+  it('accepts pinned tags and digests', () => {
+    expect(parseImageRef('nginx:1.27.0')).toEqual({ registry: 'docker.io', repository: 'nginx', tag: '1.27.0' });
+    expect(parseImageRef('123456789012.dkr.ecr.us-east-1.amazonaws.com/app:abc')).toMatchObject({ registry: '123456789012.dkr.ecr.us-east-1.amazonaws.com', repository: 'app' });
+    expect(parseImageRef(`ghcr.io/a/b@sha256:${'a'.repeat(64)}`).digest).toBe(`sha256:${'a'.repeat(64)}`);
+  });
+
+  it('rejects latest, untagged and malformed references', () => {
+    expect(() => parseImageRef('nginx:latest')).toThrow('invalid image reference "nginx:latest": "latest" is not a pin');
+    expect(() => parseImageRef('nginx')).toThrow('no tag or digest');
+    expect(() => parseImageRef('Nginx:1')).toThrow('must be lowercase');
+    expect(() => parseImageRef('nginx@sha256:123')).toThrow('digest must be sha256');
+  });
+});

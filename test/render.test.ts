@@ -1,0 +1,121 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import type { ReleaseRequest } from '../charts/lib/upstream-chart';
+import { readLock, verifiedChart } from '../synth/chart-lock';
+import { runHelm } from '../synth/helm';
+import { renderReleases, type RenderContext } from '../synth/render';
+import { vendorCharts } from '../synth/vendor';
+import { helm, tempDir } from './helpers';
+
+const fixture = join(__dirname, 'fixtures', 'charts', 'demo');
+
+/** Packages the fixture chart into a local chart repository (index.yaml + .tgz). */
+async function localRepo(): Promise<string> {
+  const repo = tempDir('repo-');
+  await runHelm(helm(), ['package', fixture, '--destination', repo]);
+  await runHelm(helm(), ['repo', 'index', repo]);
+  return repo;
+}
+
+async function vendored(): Promise<string> {
+  const out = tempDir('charts-');
+  await vendorCharts({ from: await localRepo(), out, pins: [{ name: 'demo' as never, version: '1.0.0' }] });
+  return out;
+}
+
+function request(values: Record<string, unknown>, extra: Partial<ReleaseRequest> = {}): ReleaseRequest {
+  return {
+    env: 'test', app: 'demo', chart: 'demo' as never, version: '1.0.0', release: 'demo', namespace: 'demo',
+    values, includeCrds: true, patches: [], exclude: [], allowValues: [], mode: 'render', ...extra,
+  };
+}
+
+function context(chartsDir: string, onRender?: () => void, helmFn = helm): RenderContext {
+  return { chartsDir, lock: readLock(chartsDir), cacheDir: tempDir('cache-'), helm: helmFn, codeVersion: 'test', ...(onRender ? { onRender } : {}) };
+}
+
+describe('vendoring and the lock', () => {
+  it('vendors from a local chart repository and locks the digest', async () => {
+    const out = await vendored();
+    const lock = readLock(out);
+    expect(lock.charts).toHaveLength(1);
+    expect(lock.charts[0]).toMatchObject({ name: 'demo', version: '1.0.0', file: 'demo-1.0.0.tgz' });
+    expect(lock.charts[0]!.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(verifiedChart(out, lock, 'demo', '1.0.0').sha256).toBe(lock.charts[0]!.sha256);
+  });
+
+  it('refuses an archive whose digest differs from the lock, naming both digests', async () => {
+    const out = await vendored();
+    const lock = readLock(out);
+    writeFileSync(join(out, 'demo-1.0.0.tgz'), Buffer.concat([readFileSync(join(out, 'demo-1.0.0.tgz')), Buffer.from('x')]));
+    expect(() => verifiedChart(out, lock, 'demo', '1.0.0')).toThrow(
+      new RegExp(`chart demo@1\\.0\\.0: digest mismatch for demo-1\\.0\\.0\\.tgz: lock has sha256 ${lock.charts[0]!.sha256}, file has [0-9a-f]{64}`),
+    );
+  });
+
+  it('refuses a chart that is not vendored, naming chart and version', async () => {
+    const out = await vendored();
+    expect(() => verifiedChart(out, readLock(out), 'demo', '2.0.0')).toThrow('chart demo@2.0.0 is not vendored (locked versions: 1.0.0)');
+    expect(() => verifiedChart(out, readLock(out), 'nope', '1.0.0')).toThrow('chart nope@1.0.0 is not vendored (locked versions: none)');
+  });
+});
+
+describe('rendering', () => {
+  it('renders every object with its namespace, one file per object, values applied', async () => {
+    const [r] = await renderReleases([request({ replicas: 3 })], context(await vendored()));
+    expect(Object.keys(r!.files).sort()).toEqual([
+      'customresourcedefinition-widgets.demo.example.com.yaml',
+      'deployment-demo.yaml',
+      'service-demo.yaml',
+    ]);
+    const deployment = parse(r!.files['deployment-demo.yaml']!);
+    expect(deployment.metadata.namespace).toBe('demo');
+    expect(deployment.spec.replicas).toBe(3);
+    expect(parse(r!.files['customresourcedefinition-widgets.demo.example.com.yaml']!).metadata.namespace).toBeUndefined();
+    expect(r!.objects.find((o) => o.kind === 'Service')?.servicePorts).toEqual([80, 'http']);
+  });
+
+  it('applies typed patches and exclusions', async () => {
+    const req = request({}, {
+      exclude: [{ kind: 'Service', name: 'demo' }],
+      patches: [{ target: { kind: 'Deployment', name: 'demo' }, ops: [{ op: 'add', path: '/metadata/annotations', value: { a: 'b' } }], reason: 'test' }],
+    });
+    const [r] = await renderReleases([req], context(await vendored()));
+    expect(r!.files['service-demo.yaml']).toBeUndefined();
+    expect(parse(r!.files['deployment-demo.yaml']!).metadata.annotations).toEqual({ a: 'b' });
+  });
+
+  it('detects a chart that renders differently each time', async () => {
+    await expect(renderReleases([request({ random: true })], context(await vendored()))).rejects.toThrow(
+      /test\/demo: demo@1\.0\.0: two renders of the same input differ .*random value/,
+    );
+  });
+
+  it('refuses a rendered Secret that carries data', async () => {
+    await expect(renderReleases([request({ secretData: true })], context(await vendored()))).rejects.toThrow(
+      'test/demo: demo@1.0.0: Secret "demo-credentials" carries data (key); configure the chart to use an existing Secret fed by External Secrets',
+    );
+  });
+
+  it('validates rendered objects strictly', async () => {
+    await expect(renderReleases([request({ port: 'eighty' })], context(await vendored()))).rejects.toThrow(
+      /Deployment "demo": spec\.template\.spec\.containers\[0\]\.ports\[0\]\.containerPort: must be integer/,
+    );
+  });
+
+  it('serves a repeated render from the cache without spawning helm', async () => {
+    const charts = await vendored();
+    let renders = 0;
+    const ctx = context(charts, () => renders++);
+    const [first] = await renderReleases([request({ replicas: 2 })], ctx);
+    const noHelm = { ...ctx, helm: () => ({ ...helm(), bin: '/nonexistent/helm' }) };
+    const [second] = await renderReleases([request({ replicas: 2 })], noHelm);
+    expect(renders).toBe(1);
+    expect(second!.cached).toBe(true);
+    expect(second!.files).toEqual(first!.files);
+    const [third] = await renderReleases([request({ replicas: 4 })], ctx);
+    expect(third!.cached).toBe(false);
+  });
+});

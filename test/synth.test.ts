@@ -1,0 +1,142 @@
+import { ApiObject } from 'cdk8s';
+import type { Construct } from 'constructs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { addons } from '../charts';
+import { AddonChart, type AddonClass } from '../charts/lib/addon-chart';
+import type { EnvironmentConfig } from '../config/types';
+import { repoRoot } from '../synth/paths';
+import { synthesize } from '../synth/pipeline';
+import { distFiles, synthToDist } from '../synth/synth-to-dist';
+import { BOT_FILE } from '../synth/write-dist';
+import { tempDir } from './helpers';
+
+/** Every file under a directory, by relative path. */
+function tree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else out[relative(dir, p)] = readFileSync(p, 'utf8');
+    }
+  };
+  if (existsSync(dir)) walk(dir);
+  return out;
+}
+
+/** Replaces the cluster-config addon with one that emits `spec` on a Deployment. */
+function withDeployment(spec: Record<string, unknown>): AddonClass[] {
+  class Bad extends AddonChart {
+    static readonly app = 'cluster-config';
+    static readonly dependsOn = [] as const;
+    constructor(scope: Construct, env: EnvironmentConfig) {
+      super(scope, { env, app: 'cluster-config' });
+      new ApiObject(this, 'D', { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' }, spec });
+    }
+  }
+  return [...addons.filter((a) => a.app !== 'cluster-config'), Bad];
+}
+
+const podSpec = { containers: [{ name: 'web', image: 'nginx:1.27.0' }] };
+const validSpec = { selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: podSpec } };
+
+describe('synth', () => {
+  it('is byte-deterministic: two synths produce identical trees', async () => {
+    const a = tempDir();
+    const b = tempDir();
+    await synthToDist({ distDir: a });
+    await synthToDist({ distDir: b });
+    expect(tree(a)).toEqual(tree(b));
+    expect(Object.keys(tree(a)).length).toBeGreaterThan(100);
+  });
+
+  it('matches the committed dist/ (no drift)', async () => {
+    const fresh = distFiles(await synthesize());
+    const committed = Object.entries(tree(join(repoRoot, 'dist'))).filter(([p]) => !BOT_FILE.test(p.split('/').pop()!));
+    expect(Object.fromEntries(committed)).toEqual(Object.fromEntries(fresh));
+  });
+
+  it('lays out one folder per environment and app with app.json, values and manifests', async () => {
+    const result = await synthesize({ environments: ['dev'] });
+    const lbc = result.apps.find((a) => a.app === 'aws-load-balancer-controller')!;
+    expect(Object.keys(lbc.files)).toContain('app.json');
+    expect(Object.keys(lbc.files)).toContain('values/aws-load-balancer-controller.yaml');
+    expect(Object.keys(lbc.files)).toContain('manifests/deployment-aws-load-balancer-controller.yaml');
+    expect(JSON.parse(lbc.files['app.json']!)).toMatchObject({ name: 'aws-load-balancer-controller', namespace: 'kube-system', layer: 0 });
+    expect(result.apps.find((a) => a.app === 'external-dns')!.layer).toBe(1);
+  });
+
+  it('keeps bot-written files byte for byte and removes files no longer produced', async () => {
+    const dist = tempDir();
+    await synthToDist({ distDir: dist });
+    const bot = join(dist, 'dev', 'external-dns', 'manifests', '.argocd-source-external-dns.yaml');
+    const content = 'kustomize:\n  images:\n  - example/app:0123456789abcdef0123456789abcdef01234567\n';
+    writeFileSync(bot, content);
+    const stale = join(dist, 'dev', 'gone', 'manifests', 'x.yaml');
+    mkdirSync(join(dist, 'dev', 'gone', 'manifests'), { recursive: true });
+    writeFileSync(stale, 'kind: X\n');
+    await synthToDist({ distDir: dist });
+    expect(readFileSync(bot, 'utf8')).toBe(content);
+    expect(existsSync(stale)).toBe(false);
+  });
+
+  it('leaves dist/ exactly as it was when a chart throws mid-synth', async () => {
+    const dist = tempDir();
+    await synthToDist({ distDir: dist });
+    const before = tree(dist);
+    const mtime = statSync(join(dist, 'dev', 'cluster-config', 'app.json')).mtimeMs;
+    class Throws extends AddonChart {
+      static readonly app = 'cluster-config';
+      static readonly dependsOn = [] as const;
+      constructor(scope: Construct, env: EnvironmentConfig) {
+        super(scope, { env, app: 'cluster-config' });
+        throw new Error(`${this.where}: boom`);
+      }
+    }
+    const failing = [...addons.filter((a) => a.app !== 'cluster-config'), Throws];
+    await expect(synthToDist({ distDir: dist, addons: failing })).rejects.toThrow('dev/cluster-config: boom');
+    expect(tree(dist)).toEqual(before);
+    expect(statSync(join(dist, 'dev', 'cluster-config', 'app.json')).mtimeMs).toBe(mtime);
+    expect(readdirSync(join(dist, '..')).filter((f) => f.startsWith('.dist-'))).toEqual([]);
+  });
+
+  it('rejects an unknown environment', async () => {
+    await expect(synthesize({ environments: ['staging'] })).rejects.toThrow('unknown environment "staging" (known: dev, prod)');
+  });
+});
+
+describe('validation during synth', () => {
+  it('accepts a valid object', async () => {
+    await expect(synthesize({ environments: ['dev'], addons: withDeployment(validSpec) })).resolves.toBeDefined();
+  });
+
+  it('rejects an unknown field, naming environment, app, object and field path', async () => {
+    await expect(synthesize({ environments: ['dev'], addons: withDeployment({ ...validSpec, replica: 2 }) })).rejects.toThrow(
+      'dev/cluster-config: Deployment "web": spec.replica: unknown field "replica"',
+    );
+  });
+
+  it('rejects a wrong type', async () => {
+    await expect(synthesize({ environments: ['dev'], addons: withDeployment({ ...validSpec, replicas: '2' }) })).rejects.toThrow(
+      'dev/cluster-config: Deployment "web": spec.replicas: must be integer (got string)',
+    );
+  });
+
+  it('rejects a missing required field', async () => {
+    const { selector: _selector, ...noSelector } = validSpec;
+    await expect(synthesize({ environments: ['dev'], addons: withDeployment(noSelector) })).rejects.toThrow(
+      'dev/cluster-config: Deployment "web": spec.selector: missing required field "selector"',
+    );
+  });
+
+  it('reports problems of every environment at once', async () => {
+    await expect(synthesize({ addons: withDeployment({ ...validSpec, replica: 2 }) })).rejects.toThrow(/2 problems:[\s\S]*dev\/cluster-config[\s\S]*prod\/cluster-config/);
+  });
+
+  it('rejects a dependency cycle, naming it', async () => {
+    const cyclic = addons.map((a) => (a.app === 'external-secrets' ? Object.assign(class extends (a as unknown as typeof AddonChart) {}, { app: a.app, dependsOn: ['external-dns'] }) : a)) as unknown as AddonClass[];
+    await expect(synthesize({ environments: ['dev'], addons: cyclic })).rejects.toThrow('dev: dependency cycle: external-dns -> external-secrets -> external-dns');
+  });
+});
