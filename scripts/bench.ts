@@ -1,0 +1,61 @@
+/**
+ * npm run bench: synth timings for the record (not a test).
+ * - cold: empty render cache (helm renders every chart), in-process, all environments
+ * - warm in-process: median of 5 full synths of one and of all environments (dist in a temp dir)
+ * - as the user runs it: median of 3 `tsx main.ts` processes (warm cache)
+ * Prints ms, objects per second and dist/ size per environment.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { environmentNames } from '../config/environments';
+import { repoRoot } from '../synth/paths';
+import { synthesize } from '../synth/pipeline';
+import { distFiles, synthToDist } from '../synth/synth-to-dist';
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+async function timeIt(fn: () => Promise<unknown>, runs: number): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    await fn();
+    times.push(performance.now() - t);
+  }
+  return median(times);
+}
+
+async function main(): Promise<void> {
+  const scratch = mkdtempSync(join(tmpdir(), 'bench-'));
+  try {
+    const coldCache = join(scratch, 'cache');
+    const cold = await timeIt(() => synthToDist({ distDir: join(scratch, 'cold'), cacheDir: coldCache }), 1);
+    const result = await synthesize();
+    const objects = result.apps.reduce((n, a) => n + a.objects.length, 0);
+    console.log(`cold synth, all environments (empty cache, helm renders every chart): ${cold.toFixed(0)} ms`);
+
+    for (const env of environmentNames) {
+      const ms = await timeIt(() => synthToDist({ distDir: join(scratch, 'warm'), environments: [env] }), 5);
+      const apps = result.apps.filter((a) => a.env === env);
+      const n = apps.reduce((k, a) => k + a.objects.length, 0);
+      const bytes = [...distFiles({ ...result, apps })].reduce((k, [, c]) => k + Buffer.byteLength(c), 0);
+      console.log(`warm synth ${env}: ${ms.toFixed(0)} ms median of 5, ${n} objects (${Math.round(n / (ms / 1000))} objects/s), dist/${env} ${(bytes / 1024).toFixed(0)} KiB`);
+    }
+    const all = await timeIt(() => synthToDist({ distDir: join(scratch, 'warm') }), 5);
+    console.log(`warm synth, all environments, in-process: ${all.toFixed(0)} ms median of 5, ${objects} objects (${Math.round(objects / (all / 1000))} objects/s)`);
+
+    const cli = await timeIt(async () => {
+      const r = spawnSync(process.execPath, [join(repoRoot, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'main.ts', '--dist', join(scratch, 'cli')], { cwd: repoRoot, encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(r.stderr);
+    }, 3);
+    console.log(`warm synth, all environments, as a process (tsx main.ts): ${cli.toFixed(0)} ms median of 3`);
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+main().catch((e: Error) => {
+  console.error(e.message);
+  process.exit(1);
+});
