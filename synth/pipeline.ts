@@ -148,6 +148,7 @@ function appOutput(env: EnvironmentConfig, chart: AddonChart, layers: string[][]
     dependsOn: chartDependencies(chart),
     syncOptions: chart.syncOptions,
     ignoreDifferences: chart.ignoreDifferences,
+    source: chart.sourceType,
   };
   if (upstream) {
     files[`values/${upstream.release}.yaml`] = toYaml(upstream.values);
@@ -170,6 +171,7 @@ function appOutput(env: EnvironmentConfig, chart: AddonChart, layers: string[][]
     }
   }
   problems.throwIfAny();
+  if (chart.sourceType === 'kustomize') files['manifests/kustomization.yaml'] = kustomization(files);
   const layer = layers.findIndex((l) => l.includes(chart.app));
   files['app.json'] = `${JSON.stringify({ ...app, layer }, null, 2)}\n`;
   return {
@@ -205,6 +207,12 @@ function addEnvironmentObjects(env: EnvironmentConfig, apps: AppOutput[], layers
     apps[i] = { ...target, files: sortKeys(files), objects: objects.sort((a, b) => a.file.localeCompare(b.file)) };
   }
   problems.throwIfAny();
+}
+
+/** A kustomization listing every manifest, so Argo CD builds the folder as a Kustomize source. */
+function kustomization(files: Readonly<Record<string, string>>): string {
+  const resources = Object.keys(files).filter((f) => f.startsWith('manifests/')).map((f) => f.slice('manifests/'.length)).sort();
+  return toYaml({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources });
 }
 
 function chartDependencies(chart: AddonChart): string[] {

@@ -28,6 +28,13 @@ export interface AddonChartProps {
    * @default []
    */
   readonly runtimeObjects?: readonly RuntimeObject[];
+  /**
+   * How Argo CD reads the manifests folder. `kustomize` adds a generated `kustomization.yaml`
+   * listing every manifest, so the Image Updater can pin image tags through its
+   * `.argocd-source-<app>.yaml` override (`kustomize.images`) without editing rendered files.
+   * @default 'directory'
+   */
+  readonly sourceType?: 'directory' | 'kustomize';
 }
 
 /** An object created in the cluster at run time, with who creates it. */
@@ -67,6 +74,7 @@ export class AddonChart extends Chart {
   readonly syncOptions: readonly string[];
   readonly ignoreDifferences: readonly IgnoreDifference[];
   readonly runtimeObjects: readonly RuntimeObject[];
+  readonly sourceType: 'directory' | 'kustomize';
 
   constructor(scope: Construct, props: AddonChartProps) {
     const namespace = contract[props.app].namespace;
@@ -77,6 +85,7 @@ export class AddonChart extends Chart {
     this.syncOptions = ['CreateNamespace=true', ...(props.syncOptions ?? [])];
     this.ignoreDifferences = props.ignoreDifferences ?? [];
     this.runtimeObjects = props.runtimeObjects ?? [];
+    this.sourceType = props.sourceType ?? 'directory';
   }
 
   /** `<env>/<app>`, the prefix of every error about this chart. */
