@@ -4,8 +4,27 @@
  */
 import { AwsLoadBalancerController } from './aws-load-balancer-controller';
 import { ClusterConfig } from './cluster-config';
+import { Django } from './django';
+import { EckOperator } from './eck-operator';
+import { EckStack } from './eck-stack';
 import { ExternalDns } from './external-dns';
 import { ExternalSecrets } from './external-secrets';
+import { Fluent } from './fluent';
+import { Jenkins } from './jenkins';
 import type { AddonClass } from './lib/addon-chart';
+import { Prometheus } from './prometheus';
+import { Sonarqube } from './sonarqube';
 
-export const addons: readonly AddonClass[] = [ExternalSecrets, AwsLoadBalancerController, ExternalDns, ClusterConfig];
+export const addons: readonly AddonClass[] = [
+  ExternalSecrets,
+  AwsLoadBalancerController,
+  ExternalDns,
+  ClusterConfig,
+  Sonarqube,
+  Jenkins,
+  Django,
+  EckOperator,
+  EckStack,
+  Prometheus,
+  Fluent,
+];

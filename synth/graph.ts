@@ -39,5 +39,9 @@ function findCycle(nodes: readonly GraphNode[]): string[] {
     path.push(current);
     current = byName.get(current)!.dependsOn.filter((d) => byName.has(d)).sort()[0]!;
   }
-  return [...path.slice(path.indexOf(current)), current];
+  const cycle = path.slice(path.indexOf(current));
+  // Start at the alphabetically first member, so the message does not depend on the other apps.
+  const first = cycle.indexOf([...cycle].sort()[0]!);
+  const rotated = [...cycle.slice(first), ...cycle.slice(0, first)];
+  return [...rotated, rotated[0]!];
 }

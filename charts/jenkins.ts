@@ -1,0 +1,310 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { k8s } from 'cdk8s-plus-28';
+import type { Construct } from 'constructs';
+import { hostName } from '../config/contract';
+import { ecrRegistryHost, parseImageRef } from '../config/image-ref';
+import { images, type ImageName } from '../config/images';
+import type { EnvironmentConfig, Resources } from '../config/types';
+import { AddonChart } from './lib/addon-chart';
+import { AlbIngress } from './lib/alb-ingress';
+import { IrsaServiceAccount } from './lib/irsa-service-account';
+import { resourceValues } from './lib/resources';
+import { SsmSecret } from './lib/ssm-secret';
+import { UpstreamChart } from './lib/upstream-chart';
+import { SONARQUBE_URL } from './sonarqube';
+
+/** The repository root (this file lives in charts/). */
+const REPO_ROOT = join(__dirname, '..');
+/** The build pipeline, kept as a real file next to the app it builds. */
+export const JENKINSFILE_PATH = join(REPO_ROOT, 'django-todo', 'Jenkinsfile');
+
+export const JENKINS_RELEASE = 'jenkins';
+/** The chart's controller Service (release name) and its port. */
+export const JENKINS_SERVICE = 'jenkins';
+export const JENKINS_PORT = 8080;
+export const BUILD_JOB = 'build-django';
+/** Where the pipeline ConfigMap is mounted in the controller. */
+export const PIPELINE_DIR = '/var/jenkins_home/pipelines';
+export const PIPELINE_KEY = 'Jenkinsfile';
+
+/** Secrets produced by External Secrets; agents only see the pipeline one (seed J2). */
+export const JENKINS_ADMIN_SECRET = 'jenkins-admin';
+export const JENKINS_GITHUB_SECRET = 'jenkins-github';
+export const JENKINS_PIPELINE_SECRET = 'jenkins-pipeline';
+/** The controller's own ServiceAccount (Kubernetes API access for agents, no AWS). */
+export const JENKINS_CONTROLLER_SA = 'jenkins-controller';
+/** The agents' IRSA ServiceAccount (ECR push for kaniko, ECR describe for the aws container). */
+export const JENKINS_AGENT_SA = 'jenkins';
+
+/**
+ * Plugins, pinned (seed J3: everything floated on `latest`). Versions are the seed's hints where it
+ * had them; the rest were chosen for Jenkins 2.462 (the chart's controller). The seed's ansible,
+ * docker-workflow and pipeline-aws are dropped: the pipeline no longer uses them.
+ */
+export const JENKINS_PLUGINS: readonly string[] = [
+  'kubernetes:4203.v1dd44f5b_1cf9',
+  'workflow-aggregator:596.v8c21c963d92d',
+  'git:5.2.1',
+  'configuration-as-code:1775.v810dc950b_514',
+  'credentials:1337.v60b_d7b_c7b_c9f',
+  'job-dsl:1.87',
+  'sonar:2.17.2',
+  'github:1.40.0',
+  'pipeline-utility-steps:2.17.0',
+  'pipeline-stage-view:2.34',
+];
+
+/** Reads the Jenkinsfile; a missing file is a synth error naming the path. */
+export function readJenkinsfile(path = JENKINSFILE_PATH): string {
+  if (!existsSync(path)) throw new Error(`jenkins: pipeline script ${path} does not exist (the build-django job is created from it)`);
+  return readFileSync(path, 'utf8');
+}
+
+/** `<prefix>-<first 10 hex of sha256(content)>`: a new name, and so a controller roll, per change. */
+export function contentName(prefix: string, content: string): string {
+  return `${prefix}-${createHash('sha256').update(content).digest('hex').slice(0, 10)}`;
+}
+
+/** Splits a pinned image for the chart's `repository` / `tag` fields (a digest rides on the tag). */
+function chartImage(name: ImageName): { repository: string; tag: string } {
+  const ref = parseImageRef(images[name]);
+  const tag = [ref.tag, ref.digest].filter((x) => x !== undefined).join('@');
+  return { repository: `${ref.registry}/${ref.repository}`, tag };
+}
+
+/** The chart's per-container resource shape (it needs both CPU and memory limits). */
+function containerValues(r: Resources): { requests: { cpu: string; memory: string }; limits: { cpu: string; memory: string } } {
+  return { requests: { ...r.requests }, limits: { cpu: r.limits.cpu ?? r.requests.cpu, memory: r.limits.memory } };
+}
+
+/** The Job DSL that creates the pipeline job from the mounted Jenkinsfile (no `${`: JCasC would expand it). */
+export function jobDsl(scriptPath: string): string {
+  return [
+    `pipelineJob('${BUILD_JOB}') {`,
+    `  description('Builds, tests, scans and pushes the django-todo image (from django-todo/Jenkinsfile).')`,
+    '  definition {',
+    '    cps {',
+    `      script(new File('${scriptPath}').text)`,
+    '      sandbox(true)',
+    '    }',
+    '  }',
+    '}',
+  ].join('\n');
+}
+
+/**
+ * Jenkins (chart 5.5.12): controller and agents on the cicd pool. Everything is configured as code:
+ * the `build-django` pipeline job (from django-todo/Jenkinsfile, mounted from a ConfigMap whose name
+ * carries the content hash, J5), the SonarQube server and scanner, the GitHub credential, and the
+ * agent pod template `default` with the containers the Jenkinsfile uses.
+ *
+ * - Admin login from SSM through `controller.admin.existingSecret`; no password is rendered, so the
+ *   output is deterministic and holds no secret.
+ * - GitHub user and token from SSM, the right way round (J1), as the Jenkins credential `github`
+ *   (read by JCasC from the mounted Secret); agents get only what the pipeline reads (J2).
+ * - The controller runs as `jenkins-controller` (API access to start agents, no AWS); agents run
+ *   as the IRSA account `jenkins` (ECR push for kaniko).
+ */
+export class Jenkins extends AddonChart {
+  static readonly app = 'jenkins';
+  static readonly dependsOn = ['external-secrets', 'aws-load-balancer-controller', 'sonarqube'] as const;
+
+  /** Name of the pipeline ConfigMap (content-hashed). */
+  readonly pipelineConfigMap: string;
+
+  constructor(scope: Construct, env: EnvironmentConfig) {
+    super(scope, { env, app: Jenkins.app });
+    const settings = env.apps.jenkins;
+    const django = env.apps.django;
+
+    const admin = new SsmSecret(this, 'Admin', {
+      app: 'jenkins',
+      name: JENKINS_ADMIN_SECRET,
+      keys: { 'jenkins-admin-user': 'admin_username', 'jenkins-admin-password': 'admin_password' },
+    });
+    const github = new SsmSecret(this, 'Github', {
+      app: 'jenkins',
+      name: JENKINS_GITHUB_SECRET,
+      keys: { username: 'github_username', token: 'github_token' },
+    });
+    const pipeline = new SsmSecret(this, 'Pipeline', {
+      app: 'jenkins',
+      name: JENKINS_PIPELINE_SECRET,
+      keys: { SONARQUBE_PASSWORD: 'sonarqube/admin_password' },
+    });
+    const agentSa = new IrsaServiceAccount(this, 'AgentServiceAccount', { app: 'jenkins', name: JENKINS_AGENT_SA });
+
+    const jenkinsfile = readJenkinsfile();
+    this.pipelineConfigMap = contentName('jenkins-pipeline', jenkinsfile);
+    new k8s.KubeConfigMap(this, 'PipelineScript', {
+      metadata: { name: this.pipelineConfigMap, labels: { 'app.kubernetes.io/part-of': 'jenkins' } },
+      data: { [PIPELINE_KEY]: jenkinsfile },
+    });
+
+    const registry = ecrRegistryHost(env.aws.accountId, env.aws.region);
+    const pipelineEnv: Record<string, string> = {
+      REPO_URL: env.git.repoUrl,
+      GIT_BRANCH_NAME: env.git.revision,
+      APP_DIR: 'django-todo',
+      ECR_REPO: `${registry}/${django.repository}`,
+      ECR_REPO_NAME: django.repository,
+      AWS_REGION: env.aws.region,
+      SONAR_HOST_URL: SONARQUBE_URL,
+      SONAR_PROJECT_KEY: 'django_todo_project',
+      SKIP_COMMIT_AUTHOR: 'argocd-image-updater',
+      // For the postgres container (pod-level env reaches every container; the others ignore it).
+      POSTGRES_HOST_AUTH_METHOD: 'trust',
+    };
+    const sleeper = (name: string, image: ImageName, r: Resources) => ({
+      sideContainerName: name,
+      image: chartImage(image),
+      command: 'sleep',
+      args: '99999999',
+      privileged: false,
+      TTYEnabled: true,
+      resources: containerValues(r),
+    });
+    const small = (cpu: string, memory: string, limitMemory: string): Resources => ({
+      requests: { cpu, memory },
+      limits: { cpu: '1', memory: limitMemory },
+    });
+
+    const githubRef = (key: string) => `\${${github.secretName}-${key}}`;
+    const casc = {
+      'job-dsl': `jobs:\n  - script: |\n${indent(jobDsl(`${PIPELINE_DIR}/${PIPELINE_KEY}`), 6)}\n`,
+      sonarqube: [
+        'unclassified:',
+        '  sonarGlobalConfiguration:',
+        '    buildWrapperEnabled: true',
+        '    installations:',
+        '      - name: SonarQube',
+        `        serverUrl: ${SONARQUBE_URL}`,
+        'tool:',
+        '  sonarRunnerInstallation:',
+        '    installations:',
+        '      - name: SonarQubeScanner',
+        '        properties:',
+        '          - installSource:',
+        '              installers:',
+        '                - sonarRunnerInstaller:',
+        '                    id: "6.1.0.4477"',
+        '',
+      ].join('\n'),
+      credentials: [
+        'credentials:',
+        '  system:',
+        '    domainCredentials:',
+        '      - credentials:',
+        '          - usernamePassword:',
+        '              scope: GLOBAL',
+        '              id: github',
+        '              description: GitHub user and token (SSM)',
+        `              username: "${githubRef('username')}"`,
+        `              password: "${githubRef('token')}"`,
+        '',
+      ].join('\n'),
+    };
+
+    new UpstreamChart(this, 'Chart', {
+      chart: 'jenkins',
+      release: JENKINS_RELEASE,
+      values: {
+        controller: {
+          nodeSelector: this.nodeSelector('cicd'),
+          resources: resourceValues(settings.controllerResources),
+          javaOpts:
+            '-Xms512m -Xmx1536m -Dorg.csanchez.jenkins.plugins.kubernetes.clients.cacheExpiration=60 -Dhudson.model.UsageStatistics.disabled=true',
+          serviceType: 'ClusterIP',
+          jenkinsUrl: `https://${hostName(env.domain, 'jenkins', 'ui')}`,
+          // existingSecret with createSecret: the chart renders no Secret but still mounts this one.
+          admin: { existingSecret: admin.secretName, userKey: 'jenkins-admin-user', passwordKey: 'jenkins-admin-password', createSecret: true },
+          additionalExistingSecrets: [
+            { name: github.secretName, keyName: 'username' },
+            { name: github.secretName, keyName: 'token' },
+          ],
+          installPlugins: [...JENKINS_PLUGINS],
+          installLatestPlugins: false,
+          installLatestSpecifiedPlugins: false,
+          JCasC: { defaultConfig: true, overwriteConfiguration: false, configScripts: casc },
+          initScripts: { triggerBuildDjango: triggerScript() },
+          ingress: { enabled: false },
+        },
+        persistence: {
+          enabled: true,
+          storageClass: 'gp3',
+          size: `${settings.storageGi}Gi`,
+          accessMode: 'ReadWriteOnce',
+          volumes: [{ name: 'jenkins-pipeline', configMap: { name: this.pipelineConfigMap } }],
+          mounts: [{ name: 'jenkins-pipeline', mountPath: PIPELINE_DIR, readOnly: true }],
+        },
+        serviceAccount: { create: true, name: JENKINS_CONTROLLER_SA },
+        serviceAccountAgent: { create: false, name: agentSa.name },
+        agent: {
+          podName: 'default',
+          namespace: this.namespace,
+          nodeSelector: this.nodeSelector('cicd'),
+          useDefaultServiceAccount: true,
+          args: '',
+          defaultsProviderTemplate: '',
+          workingDir: '/home/jenkins/agent',
+          nodeUsageMode: 'NORMAL',
+          TTYEnabled: true,
+          privileged: false,
+          websocket: true,
+          directConnection: false,
+          customJenkinsLabels: ['ci-cd'],
+          yamlMergeStrategy: 'merge',
+          garbageCollection: { enabled: true, namespaces: this.namespace, timeout: 300 },
+          resources: containerValues(settings.agentResources),
+          additionalContainers: [
+            sleeper('kaniko', 'kaniko', settings.agentResources),
+            sleeper('aws', 'awsCli', small('50m', '128Mi', '512Mi')),
+            sleeper('python', 'python', small('250m', '512Mi', '1Gi')),
+            {
+              sideContainerName: 'postgres',
+              image: chartImage('postgres'),
+              args: '',
+              privileged: false,
+              resources: containerValues(small('100m', '256Mi', '512Mi')),
+            },
+          ],
+          // Values are quoted: the chart writes them unquoted into the JCasC YAML.
+          envVars: Object.entries(pipelineEnv).map(([name, value]) => ({ name, value: JSON.stringify(value) })),
+          secretEnvVars: [{ key: 'SONARQUBE_PASSWORD', secretName: pipeline.secretName, secretKey: 'SONARQUBE_PASSWORD', optional: false }],
+        },
+      },
+    });
+
+    new AlbIngress(this, 'Ingress', {
+      app: 'jenkins',
+      host: 'ui',
+      name: 'jenkins',
+      backend: { service: JENKINS_SERVICE, port: JENKINS_PORT },
+      healthCheckPath: '/login',
+      successCodes: '200,307',
+    });
+  }
+}
+
+function indent(text: string, spaces: number): string {
+  const pad = ' '.repeat(spaces);
+  return text.split('\n').map((l) => (l === '' ? l : pad + l)).join('\n');
+}
+
+/** Init script: one build at start-up, so the job's githubPush() trigger gets registered (seed J8). */
+function triggerScript(): string {
+  return [
+    'import hudson.model.Cause',
+    'import hudson.model.CauseAction',
+    'import jenkins.model.Jenkins',
+    `def job = Jenkins.get().getItemByFullName('${BUILD_JOB}')`,
+    'if (job == null) {',
+    `  println('${BUILD_JOB}: job not found, no start-up build')`,
+    '} else {',
+    '  Jenkins.get().getQueue().schedule2(job, 0, new CauseAction(new Cause.UserIdCause()))',
+    `  println('${BUILD_JOB}: start-up build scheduled')`,
+    '}',
+  ].join('\n');
+}

@@ -1,0 +1,165 @@
+import type { Construct } from 'constructs';
+import { images } from '../config/images';
+import type { EnvironmentConfig } from '../config/types';
+import { AddonChart } from './lib/addon-chart';
+import { AlbIngress } from './lib/alb-ingress';
+import { HookJob } from './lib/hook-job';
+import { resourceValues } from './lib/resources';
+import { SsmSecret } from './lib/ssm-secret';
+import { UpstreamChart } from './lib/upstream-chart';
+
+/** Helm release name; the chart names its Service and StatefulSet `<release>-sonarqube`. */
+export const SONARQUBE_RELEASE = 'sonarqube';
+/** The Service the chart renders (and the Ingress and Jenkins point at). */
+export const SONARQUBE_SERVICE = 'sonarqube-sonarqube';
+export const SONARQUBE_PORT = 9000;
+/** In-cluster URL of SonarQube, for Jenkins and the setup hook. */
+export const SONARQUBE_URL = `http://${SONARQUBE_SERVICE}.sonarqube.svc.cluster.local:${SONARQUBE_PORT}`;
+/** Where SonarQube posts analysis results (the Jenkins sonar plugin's endpoint). */
+export const JENKINS_SONAR_WEBHOOK_URL = 'http://jenkins.jenkins.svc.cluster.local:8080/sonarqube-webhook/';
+
+/** Secrets produced by External Secrets; each holds only what its one consumer needs (seed S3). */
+export const SONARQUBE_DB_SECRET = 'sonarqube-db';
+export const SONARQUBE_MONITORING_SECRET = 'sonarqube-monitoring';
+export const SONARQUBE_ADMIN_SECRET = 'sonarqube-admin';
+export const SONARQUBE_SETUP_JOB = 'sonarqube-setup';
+
+/**
+ * The idempotent PostSync script: waits for SonarQube, sets the admin password once (the first
+ * change is from the built-in `admin`), then creates the Jenkins webhook when it is missing.
+ * Passwords travel as basic auth or URL-encoded POST bodies, never in a URL. Every curl uses
+ * `--fail`, so an API error fails the Job (the seed's curl exited 0 on errors, S1).
+ */
+export function sonarqubeSetupScript(): string {
+  return [
+    'set -eu',
+    `S="${SONARQUBE_URL}"`,
+    `HOOK_URL="${JENKINS_SONAR_WEBHOOK_URL}"`,
+    'echo "waiting for SonarQube at $S"',
+    'until curl -fsS --max-time 10 "$S/api/system/status" | grep -q \'"status":"UP"\'; do sleep 10; done',
+    'valid() { curl -fsS --max-time 20 -u "admin:$1" "$S/api/authentication/validate" | grep -q \'"valid":true\'; }',
+    'if valid "$ADMIN_PASSWORD"; then',
+    '  echo "admin password already set"',
+    'elif valid admin; then',
+    '  printf %s "$ADMIN_PASSWORD" | curl -fsS --max-time 20 -o /dev/null -u admin:admin -X POST \\',
+    '    --data-urlencode login=admin --data-urlencode previousPassword=admin --data-urlencode password@- \\',
+    '    "$S/api/users/change_password"',
+    '  echo "admin password changed"',
+    'else',
+    '  echo "admin password is neither the SSM value nor the initial one; change it by hand" >&2',
+    '  exit 1',
+    'fi',
+    'if curl -fsS --max-time 20 -u "admin:$ADMIN_PASSWORD" "$S/api/webhooks/list" | grep -qF "\\"url\\":\\"$HOOK_URL\\""; then',
+    '  echo "Jenkins webhook exists"',
+    'else',
+    '  curl -fsS --max-time 20 -o /dev/null -u "admin:$ADMIN_PASSWORD" -X POST \\',
+    '    --data-urlencode name=jenkins --data-urlencode "url=$HOOK_URL" "$S/api/webhooks/create"',
+    '  echo "Jenkins webhook created"',
+    'fi',
+  ].join('\n');
+}
+
+/**
+ * SonarQube (community, chart 10.6.1) on the apps pool, with its database in the RDS instance
+ * infra creates. Nothing secret is rendered: the JDBC settings, the monitoring passcode and the
+ * admin password come from SSM through External Secrets.
+ *
+ * - The chart puts the JDBC URL and user into a ConfigMap from values, but both are known only to
+ *   infra (SSM). They are set as container `env` from the `sonarqube-db` Secret, which Kubernetes
+ *   gives precedence over the ConfigMap's `envFrom`; the password uses the chart's jdbcOverwrite
+ *   secret reference. No `extraConfig.secrets` (the seed exposed every key, S3).
+ * - The chart's admin-password hook puts the password in a URL and cannot tell an already changed
+ *   password from a failure, so a hook Job of our own does it (and creates the Jenkins webhook).
+ * - The chart's probes (status UP / liveness with the passcode) are kept, with realistic
+ *   timeouts; the seed replaced them with `exit 0` (S2).
+ */
+export class Sonarqube extends AddonChart {
+  static readonly app = 'sonarqube';
+  static readonly dependsOn = ['external-secrets', 'aws-load-balancer-controller'] as const;
+
+  constructor(scope: Construct, env: EnvironmentConfig) {
+    super(scope, { env, app: Sonarqube.app });
+    const settings = env.apps.sonarqube;
+
+    const db = new SsmSecret(this, 'Db', {
+      app: 'sonarqube',
+      name: SONARQUBE_DB_SECRET,
+      keys: { SONAR_JDBC_URL: 'jdbc_url', SONAR_JDBC_USERNAME: 'jdbc_username', SONAR_JDBC_PASSWORD: 'jdbc_password' },
+    });
+    const monitoring = new SsmSecret(this, 'Monitoring', {
+      app: 'sonarqube',
+      name: SONARQUBE_MONITORING_SECRET,
+      keys: { passcode: 'monitoring_passcode' },
+    });
+    const admin = new SsmSecret(this, 'Admin', { app: 'sonarqube', name: SONARQUBE_ADMIN_SECRET, keys: { password: 'admin_password' } });
+
+    const fromDb = (name: string) => ({ name, valueFrom: { secretKeyRef: { name: db.secretName, key: name } } });
+    const probeTiming = { initialDelaySeconds: 60, periodSeconds: 30, failureThreshold: 6, timeoutSeconds: 10 };
+
+    new UpstreamChart(this, 'Chart', {
+      chart: 'sonarqube',
+      release: SONARQUBE_RELEASE,
+      values: {
+        replicaCount: 1,
+        nodeSelector: this.nodeSelector('apps'),
+        // The seed's ephemeral-storage sizing; CPU and memory from the environment.
+        resources: {
+          requests: { ...resourceValues(settings.resources).requests, 'ephemeral-storage': '1536M' },
+          limits: { ...resourceValues(settings.resources).limits, 'ephemeral-storage': '5536M' },
+        },
+        securityContext: { fsGroup: 0 },
+        initSysctl: { enabled: false },
+        initFs: { enabled: false },
+        elasticsearch: { configureNode: false, bootstrapChecks: true },
+        service: { type: 'ClusterIP', externalPort: SONARQUBE_PORT, internalPort: SONARQUBE_PORT },
+        ingress: { enabled: false },
+        tests: { enabled: false },
+        serviceAccount: { create: true, name: 'sonarqube', automountToken: false },
+        postgresql: { enabled: false },
+        jdbcOverwrite: {
+          enable: true,
+          // Placeholders for the chart's ConfigMap; the real values come from `env` below.
+          jdbcUrl: '',
+          jdbcUsername: '',
+          jdbcSecretName: db.secretName,
+          jdbcSecretPasswordKey: 'SONAR_JDBC_PASSWORD',
+        },
+        // Kubernetes gives `env` precedence over the chart's jdbc-config `envFrom`.
+        env: [fromDb('SONAR_JDBC_URL'), fromDb('SONAR_JDBC_USERNAME')],
+        monitoringPasscodeSecretName: monitoring.secretName,
+        monitoringPasscodeSecretKey: 'passcode',
+        readinessProbe: probeTiming,
+        livenessProbe: probeTiming,
+        startupProbe: { initialDelaySeconds: 30, periodSeconds: 10, failureThreshold: 36, timeoutSeconds: 5 },
+      },
+      patches: [
+        {
+          target: { kind: 'ConfigMap', name: `${SONARQUBE_SERVICE}-jdbc-config` },
+          ops: [
+            { op: 'remove', path: '/data/SONAR_JDBC_USERNAME' },
+            { op: 'remove', path: '/data/SONAR_JDBC_URL' },
+          ],
+          reason: 'the JDBC URL and user come from the sonarqube-db Secret (env); the placeholders would only mislead',
+        },
+      ],
+    });
+
+    new HookJob(this, 'Setup', {
+      name: SONARQUBE_SETUP_JOB,
+      image: images.curl,
+      hook: 'PostSync',
+      command: ['sh', '-c', sonarqubeSetupScript()],
+      env: [{ name: 'ADMIN_PASSWORD', valueFrom: { secretKeyRef: { name: admin.secretName, key: 'password' } } }],
+      // SonarQube's first start (schema creation) can take several minutes.
+      activeDeadlineSeconds: 1200,
+    });
+
+    new AlbIngress(this, 'Ingress', {
+      app: 'sonarqube',
+      host: 'ui',
+      name: 'sonarqube',
+      backend: { service: SONARQUBE_SERVICE, port: SONARQUBE_PORT },
+      healthCheckPath: '/api/system/status',
+    });
+  }
+}

@@ -1,0 +1,168 @@
+/** eck-operator and eck-stack apps: rendered through the real pipeline (helm, schemas, checks) for dev and prod. */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { addons } from '../charts';
+import { EckOperator } from '../charts/eck-operator';
+import { EckStack } from '../charts/eck-stack';
+import { Fluent } from '../charts/fluent';
+import { Prometheus } from '../charts/prometheus';
+import { loadEnvironment } from '../config/environments';
+import { synthesize, type AppOutput, type SynthResult } from '../synth/pipeline';
+
+type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; annotations?: Record<string, string> }; [k: string]: any };
+
+let result: SynthResult;
+beforeAll(async () => {
+  // A Set, so the test keeps working once charts/index.ts lists these classes too.
+  result = await synthesize({ environments: ['dev', 'prod'], addons: [...new Set([...addons, EckOperator, EckStack, Prometheus, Fluent])] });
+});
+
+const app = (env: string, name: string): AppOutput => {
+  const a = result.apps.find((x) => x.env === env && x.app === name);
+  if (!a) throw new Error(`no app ${env}/${name}`);
+  return a;
+};
+const parsed = new WeakMap<AppOutput, Obj[]>();
+/** The app's objects, parsed once (CRDs left out: large, and checked by synth against the API schema). */
+const objects = (a: AppOutput): Obj[] => {
+  let list = parsed.get(a);
+  if (!list) {
+    list = Object.entries(a.files)
+      .filter(([f]) => f.startsWith('manifests/') && !f.startsWith('manifests/customresourcedefinition-'))
+      .map(([, c]) => parse(c) as Obj);
+    parsed.set(a, list);
+  }
+  return list;
+};
+const find = (a: AppOutput, kind: string, name: string): Obj => {
+  const o = objects(a).find((x) => x.kind === kind && x.metadata.name === name);
+  if (!o) throw new Error(`${a.env}/${a.app}: no ${kind} ${name}`);
+  return o;
+};
+const appJson = (a: AppOutput) => JSON.parse(a.files['app.json']!) as Record<string, any>;
+const values = (a: AppOutput, release: string) => parse(a.files[`values/${release}.yaml`]!) as Record<string, any>;
+/** Names of the Secrets ExternalSecrets produce in the app's namespace. */
+const produced = (a: AppOutput) =>
+  new Map(objects(a).filter((o) => o.kind === 'ExternalSecret' && (o.metadata.namespace ?? a.namespace) === a.namespace).map((o) => [o.spec.target.name as string, o]));
+
+describe.each(['dev', 'prod'])('%s', (envName) => {
+  const env = loadEnvironment(envName);
+
+  describe('eck-operator', () => {
+    it('ships the ECK CRDs with server-side apply and is valid against their schemas', () => {
+      const a = app(envName, 'eck-operator');
+      expect(a.namespace).toBe('elastic-system');
+      expect(a.objects.filter((o) => o.kind === 'CustomResourceDefinition')).toHaveLength(10);
+      expect(a.objects.some((o) => o.kind === 'CustomResourceDefinition' && o.name === 'elasticsearches.elasticsearch.k8s.elastic.co')).toBe(true);
+      expect(appJson(a).syncOptions).toContain('ServerSideApply=true');
+      expect(appJson(a).chart).toMatchObject({ chart: 'eck-operator', version: '2.14.0', release: 'eck-operator' });
+    });
+
+    it('runs the operator on the cicd pool without IRSA (E1)', () => {
+      const a = app(envName, 'eck-operator');
+      const sts = find(a, 'StatefulSet', 'elastic-operator');
+      expect(sts.spec.template.spec.nodeSelector).toEqual(env.nodePools.cicd.labels);
+      for (const sa of objects(a).filter((o) => o.kind === 'ServiceAccount')) {
+        expect(sa.metadata.annotations?.['eks.amazonaws.com/role-arn'], sa.metadata.name).toBeUndefined();
+      }
+      expect(objects(a).some((o) => o.kind === 'SecretStore' || o.kind === 'ExternalSecret')).toBe(false);
+      const v = values(a, 'eck-operator');
+      expect(v.telemetry.disabled).toBe(true);
+      expect(v.config.metrics.port).toBe('0');
+    });
+
+    it('leaves the webhook certificate to the operator (no Secret data, caBundle ignored)', () => {
+      const a = app(envName, 'eck-operator');
+      for (const s of objects(a).filter((o) => o.kind === 'Secret')) expect(s.data ?? {}, s.metadata.name).toEqual({});
+      const ignored = appJson(a).ignoreDifferences as { kind: string; name: string; jqPathExpressions: string[] }[];
+      const webhook = objects(a).find((o) => o.kind === 'ValidatingWebhookConfiguration')!;
+      expect(ignored).toContainEqual(expect.objectContaining({ kind: 'ValidatingWebhookConfiguration', name: webhook.metadata.name, jqPathExpressions: ['.webhooks[]?.clientConfig.caBundle'] }));
+    });
+  });
+
+  describe('eck-stack', () => {
+    const settings = env.apps['eck-stack'];
+
+    it('sizes Elasticsearch from config on the apps pool, without a ServiceAccount (E3) or dead keys (E5)', () => {
+      const a = app(envName, 'eck-stack');
+      const es = find(a, 'Elasticsearch', 'elasticsearch');
+      expect(es.spec.serviceAccountName).toBeUndefined();
+      expect(es.spec.http.tls.selfSignedCertificate.disabled).toBe(true);
+      expect(es.spec.nodeSets).toHaveLength(1);
+      const ns = es.spec.nodeSets[0];
+      expect(ns.count).toBe(settings.elasticsearchNodes);
+      expect(ns.config['node.store.allow_mmap']).toBe(false);
+      expect(ns.podTemplate.spec.nodeSelector).toEqual(env.nodePools.apps.labels);
+      expect(ns.podTemplate.spec.serviceAccountName).toBeUndefined();
+      const c = ns.podTemplate.spec.containers.find((x: { name: string }) => x.name === 'elasticsearch');
+      expect(c.resources.requests).toEqual(settings.elasticsearchResources.requests);
+      expect(c.resources.limits).toEqual(settings.elasticsearchResources.limits);
+      expect(ns.volumeClaimTemplates[0].spec).toMatchObject({
+        storageClassName: 'gp3',
+        resources: { requests: { storage: `${settings.elasticsearchStorageGi}Gi` } },
+      });
+      const v = values(a, 'eck-stack')['eck-elasticsearch'];
+      expect(v.nodeSelector).toBeUndefined();
+      expect(v.serviceAccountName).toBeUndefined();
+    });
+
+    it('runs Kibana on the apps pool against the Elasticsearch, plain HTTP', () => {
+      const a = app(envName, 'eck-stack');
+      const kb = find(a, 'Kibana', 'kibana');
+      expect(kb.spec.elasticsearchRef.name).toBe('elasticsearch');
+      expect(kb.spec.http.tls.selfSignedCertificate.disabled).toBe(true);
+      expect(kb.spec.podTemplate.spec.nodeSelector).toEqual(env.nodePools.apps.labels);
+      expect(kb.spec.config['telemetry.optIn']).toBe(false);
+      const c = kb.spec.podTemplate.spec.containers.find((x: { name: string }) => x.name === 'kibana');
+      expect(c.resources.requests).toEqual(settings.kibanaResources.requests);
+    });
+
+    it('sets the elastic user from SSM through a basic-auth file-realm Secret in the same namespace (E4)', () => {
+      const a = app(envName, 'eck-stack');
+      const es = find(a, 'Elasticsearch', 'elasticsearch');
+      const secrets = produced(a);
+      const realm = es.spec.auth.fileRealm as { secretName: string }[];
+      expect(realm).toHaveLength(1);
+      for (const { secretName } of realm) expect(secrets.has(secretName), secretName).toBe(true);
+      const ext = secrets.get(realm[0]!.secretName)!;
+      expect(ext.spec.target.template.type).toBe('kubernetes.io/basic-auth');
+      expect(Object.fromEntries(ext.spec.data.map((d: any) => [d.secretKey, d.remoteRef.key]))).toEqual({
+        username: `/${env.clusterName}/eck-stack/elastic_username`,
+        password: `/${env.clusterName}/eck-stack/elastic_password`,
+        roles: `/${env.clusterName}/eck-stack/elastic_roles`,
+      });
+      const store = find(a, 'SecretStore', ext.spec.secretStoreRef.name);
+      expect(store.metadata.namespace).toBe('eck-stack');
+      expect(store.spec.provider.aws.auth.jwt.serviceAccountRef.name).toBe('eck-stack-ssm-reader');
+    });
+
+    it('serves Kibana at kibana.<domain> through the ALB', () => {
+      const a = app(envName, 'eck-stack');
+      const ing = find(a, 'Ingress', 'kibana');
+      expect(ing.spec.rules[0].host).toBe(`kibana.${env.domain}`);
+      expect(ing.metadata.annotations?.['alb.ingress.kubernetes.io/healthcheck-path']).toBe('/api/status');
+      const backend = ing.spec.rules[0].http.paths[0].backend.service;
+      expect(backend.port.number).toBe(5601);
+      const svc = find(a, 'Service', backend.name);
+      expect(svc.spec.ports[0].port).toBe(5601);
+      expect(svc.spec.selector).toEqual({ 'common.k8s.elastic.co/type': 'kibana', 'kibana.k8s.elastic.co/name': 'kibana' });
+    });
+
+    it('syncs after the operator and after the cluster addons', () => {
+      const op = app(envName, 'eck-operator');
+      const stack = app(envName, 'eck-stack');
+      const fluent = app(envName, 'fluent');
+      expect(stack.dependsOn).toContain('eck-operator');
+      expect(op.layer).toBeLessThan(stack.layer);
+      expect(stack.layer).toBeLessThan(fluent.layer);
+      for (const cluster of ['external-secrets', 'aws-load-balancer-controller']) {
+        expect(app(envName, cluster).layer).toBeLessThan(stack.layer);
+      }
+    });
+
+    it('emits only schema-valid ECK and External Secrets objects', () => {
+      const kinds = app(envName, 'eck-stack').objects.map((o) => o.kind).sort();
+      expect(kinds).toEqual(['Elasticsearch', 'ExternalSecret', 'Ingress', 'Kibana', 'SecretStore', 'Service', 'ServiceAccount']);
+    });
+  });
+});

@@ -1,0 +1,114 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { addons } from '../charts';
+import { Django } from '../charts/django';
+import { Jenkins } from '../charts/jenkins';
+import { JENKINS_SONAR_WEBHOOK_URL, Sonarqube, sonarqubeSetupScript } from '../charts/sonarqube';
+import { images } from '../config/images';
+import { synthesize, type AppOutput } from '../synth/pipeline';
+
+type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; annotations?: Record<string, string> }; [k: string]: any };
+
+let apps: readonly AppOutput[];
+beforeAll(async () => {
+  const extra = [Sonarqube, Jenkins, Django].filter((a) => !addons.includes(a));
+  apps = (await synthesize({ environments: ['dev', 'prod'], addons: [...addons, ...extra] })).apps;
+});
+
+const app = (env: string) => apps.find((a) => a.env === env && a.app === 'sonarqube')!;
+const objects = (env: string): Obj[] =>
+  Object.entries(app(env).files).filter(([f]) => f.startsWith('manifests/')).map(([, y]) => parse(y) as Obj);
+const find = (env: string, kind: string, name: string): Obj => {
+  const o = objects(env).find((x) => x.kind === kind && x.metadata.name === name);
+  if (!o) throw new Error(`${env}: no ${kind}/${name}`);
+  return o;
+};
+
+describe.each(['dev', 'prod'])('sonarqube (%s)', (env) => {
+  it('renders into the sonarqube namespace, after external-secrets', () => {
+    expect(app(env).namespace).toBe('sonarqube');
+    expect(app(env).dependsOn).toContain('external-secrets');
+    for (const o of objects(env)) if (o.metadata.namespace !== undefined) expect(o.metadata.namespace).toBe('sonarqube');
+  });
+
+  it('renders no Secret and no chart ingress, test pod or postgresql', () => {
+    const kinds = objects(env).map((o) => `${o.kind}/${o.metadata.name}`);
+    expect(kinds.filter((k) => k.startsWith('Secret/'))).toEqual([]);
+    expect(kinds.filter((k) => k.startsWith('Ingress/'))).toEqual(['Ingress/sonarqube']);
+    expect(kinds.some((k) => /postgres/i.test(k) || k.startsWith('Pod/'))).toBe(false);
+  });
+
+  it('reads the database settings from the sonarqube-db ExternalSecret only (S3)', () => {
+    const es = find(env, 'ExternalSecret', 'sonarqube-db');
+    expect(es.spec.data.map((d: any) => d.secretKey).sort()).toEqual(['SONAR_JDBC_PASSWORD', 'SONAR_JDBC_URL', 'SONAR_JDBC_USERNAME']);
+    const cluster = env === 'prod' ? 'django-prod' : 'django-dev';
+    expect(es.spec.data.map((d: any) => d.remoteRef.key).sort()).toEqual(
+      ['jdbc_password', 'jdbc_url', 'jdbc_username'].map((k) => `/${cluster}/sonarqube/${k}`),
+    );
+    const c = find(env, 'StatefulSet', 'sonarqube-sonarqube').spec.template.spec.containers[0];
+    const fromSecret = Object.fromEntries(
+      c.env.filter((e: any) => e.valueFrom?.secretKeyRef).map((e: any) => [e.name, e.valueFrom.secretKeyRef]),
+    );
+    expect(fromSecret.SONAR_JDBC_URL).toEqual({ name: 'sonarqube-db', key: 'SONAR_JDBC_URL' });
+    expect(fromSecret.SONAR_JDBC_USERNAME).toEqual({ name: 'sonarqube-db', key: 'SONAR_JDBC_USERNAME' });
+    expect(fromSecret.SONAR_JDBC_PASSWORD).toEqual({ name: 'sonarqube-db', key: 'SONAR_JDBC_PASSWORD' });
+    expect(fromSecret.SONAR_WEB_SYSTEMPASSCODE).toEqual({ name: 'sonarqube-monitoring', key: 'passcode' });
+    expect(c.envFrom.filter((e: any) => e.secretRef)).toEqual([]);
+    expect(find(env, 'ConfigMap', 'sonarqube-sonarqube-jdbc-config').data ?? {}).toEqual({});
+  });
+
+  it('runs on the apps pool with real probes (S2)', () => {
+    const pod = find(env, 'StatefulSet', 'sonarqube-sonarqube').spec.template.spec;
+    expect(pod.nodeSelector).toEqual({ role: 'django' });
+    expect(pod.serviceAccountName).toBe('sonarqube');
+    const c = pod.containers[0];
+    expect(c.ports).toContainEqual({ name: 'http', containerPort: 9000, protocol: 'TCP' });
+    for (const probe of [c.readinessProbe, c.livenessProbe]) {
+      expect(JSON.stringify(probe)).not.toMatch(/exit 0"/);
+      expect(JSON.stringify(probe)).toMatch(/api\/system\/(status|liveness)/);
+      expect(probe.timeoutSeconds).toBeGreaterThanOrEqual(5);
+    }
+    expect(c.startupProbe.httpGet.path).toBe('/api/system/status');
+    expect(c.securityContext).toMatchObject({ allowPrivilegeEscalation: false, runAsNonRoot: true, capabilities: { drop: ['ALL'] } });
+  });
+
+  it('exposes Service sonarqube-sonarqube:9000 through the ALB at sonarqube.<domain>', () => {
+    const svc = find(env, 'Service', 'sonarqube-sonarqube');
+    expect(svc.spec.ports[0].port).toBe(9000);
+    const ing = find(env, 'Ingress', 'sonarqube');
+    const domain = env === 'prod' ? 'example.com' : 'dev.example.com';
+    expect(ing.spec.rules[0].host).toBe(`sonarqube.${domain}`);
+    expect(ing.spec.rules[0].http.paths[0].backend.service).toEqual({ name: 'sonarqube-sonarqube', port: { number: 9000 } });
+    expect(Object.keys(ing.metadata.annotations!).filter((k) => k.startsWith('service.beta.kubernetes.io/'))).toEqual([]);
+    expect(ing.metadata.annotations!['alb.ingress.kubernetes.io/healthcheck-path']).toBe('/api/system/status');
+  });
+
+  it('sets the admin password and the Jenkins webhook in a PostSync hook Job', () => {
+    const job = find(env, 'Job', 'sonarqube-setup');
+    expect(job.metadata.annotations).toMatchObject({ 'argocd.argoproj.io/hook': 'PostSync' });
+    const pod = job.spec.template.spec;
+    const c = pod.containers[0];
+    expect(c.image).toBe(images.curl);
+    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(c.securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
+    expect(c.env).toEqual([{ name: 'ADMIN_PASSWORD', valueFrom: { secretKeyRef: { name: 'sonarqube-admin', key: 'password' } } }]);
+    expect(find(env, 'ExternalSecret', 'sonarqube-admin').spec.data.map((d: any) => d.secretKey)).toEqual(['password']);
+  });
+});
+
+describe('sonarqube setup script', () => {
+  const script = sonarqubeSetupScript();
+  it('never puts a password into a URL and fails on API errors', () => {
+    for (const line of script.split('\n').filter((l) => l.includes('http') || l.includes('$S/'))) {
+      expect(line).not.toMatch(/\?[^"]*password/i);
+    }
+    expect(script).toContain('--data-urlencode password@-');
+    expect(script.match(/curl /g)!.length).toBe(script.match(/curl -fsS/g)!.length);
+  });
+  it('is idempotent: checks the current password and the webhook before changing them', () => {
+    expect(script).toMatch(/if valid "\$ADMIN_PASSWORD"; then/);
+    expect(script).toContain('api/webhooks/list');
+    expect(script).toContain(JENKINS_SONAR_WEBHOOK_URL);
+    expect(JENKINS_SONAR_WEBHOOK_URL).toBe('http://jenkins.jenkins.svc.cluster.local:8080/sonarqube-webhook/');
+  });
+});
