@@ -64,13 +64,23 @@ export function readNginxConf(path = NGINX_CONF_PATH): string {
  */
 export class Django extends AddonChart {
   static readonly app = 'django';
-  static readonly dependsOn = ['external-secrets', 'aws-load-balancer-controller'] as const;
+  static readonly dependsOn = ['external-secrets', 'aws-load-balancer-controller', 'argocd-image-updater'] as const;
 
   readonly nginxConfigMap: string;
   readonly image: string;
 
   constructor(scope: Construct, env: EnvironmentConfig) {
-    super(scope, { env, app: Django.app, sourceType: 'kustomize' });
+    super(scope, {
+      env,
+      app: Django.app,
+      sourceType: 'kustomize',
+      // The Image Updater pins the newest 40-hex SHA tag in .argocd-source-django.yaml (its default
+      // write-back file, a kustomize images override); later synths leave that file alone.
+      imageUpdater: {
+        imageList: `django=${djangoImageName(env)}`,
+        annotations: { 'django.update-strategy': 'newest-build', 'django.allow-tags': 'regexp:^[0-9a-f]{40}$' },
+      },
+    });
     const s = env.apps.django;
     this.image = djangoImage(env);
     const labels = { 'app.kubernetes.io/name': DJANGO_NAME, 'app.kubernetes.io/component': 'web' };

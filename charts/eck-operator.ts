@@ -31,7 +31,7 @@ export const ECK_WEBHOOK = `${ECK_OPERATOR_NAME}.${contract['eck-operator'].name
  */
 export class EckOperator extends AddonChart {
   static readonly app = 'eck-operator';
-  static readonly dependsOn = [] as const;
+  static readonly dependsOn = ['argocd'] as const;
 
   constructor(scope: Construct, env: EnvironmentConfig) {
     super(scope, {

@@ -2,6 +2,8 @@
  * Every addon of the platform. An addon is one app: one folder per environment in dist/, one
  * Argo CD Application. Order here does not matter: sync order comes from `dependsOn`.
  */
+import { Argocd } from './argocd';
+import { ArgocdImageUpdater } from './argocd-image-updater';
 import { AwsLoadBalancerController } from './aws-load-balancer-controller';
 import { ClusterConfig } from './cluster-config';
 import { Django } from './django';
@@ -20,6 +22,8 @@ export const addons: readonly AddonClass[] = [
   AwsLoadBalancerController,
   ExternalDns,
   ClusterConfig,
+  Argocd,
+  ArgocdImageUpdater,
   Sonarqube,
   Jenkins,
   Django,

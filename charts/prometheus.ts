@@ -48,7 +48,7 @@ const ADMISSION_WEBHOOK = `${RELEASE}-admission`;
  */
 export class Prometheus extends AddonChart {
   static readonly app = 'prometheus';
-  static readonly dependsOn = ['external-secrets', 'aws-load-balancer-controller'] as const;
+  static readonly dependsOn = ['external-secrets', 'aws-load-balancer-controller', 'argocd'] as const;
 
   constructor(scope: Construct, env: EnvironmentConfig) {
     super(scope, {

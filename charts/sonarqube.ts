@@ -75,7 +75,7 @@ export function sonarqubeSetupScript(): string {
  */
 export class Sonarqube extends AddonChart {
   static readonly app = 'sonarqube';
-  static readonly dependsOn = ['external-secrets', 'aws-load-balancer-controller'] as const;
+  static readonly dependsOn = ['external-secrets', 'aws-load-balancer-controller', 'argocd'] as const;
 
   constructor(scope: Construct, env: EnvironmentConfig) {
     super(scope, { env, app: Sonarqube.app });

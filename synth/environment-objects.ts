@@ -4,6 +4,7 @@
  * like every other object.
  */
 import type { EnvironmentConfig } from '../config/types';
+import { applicationSet } from './applicationset';
 import type { KubeObject } from './objects';
 
 export interface AppSummary {
@@ -21,7 +22,12 @@ export interface EnvironmentObjects {
   readonly objects: readonly KubeObject[];
 }
 
-/** No environment-wide objects yet; the Argo CD addon adds the ApplicationSet here. */
-export function environmentObjects(_env: EnvironmentConfig, _apps: readonly AppSummary[], _layers: readonly string[][]): EnvironmentObjects[] {
-  return [];
+/**
+ * The environment-wide objects: the `platform` ApplicationSet (synth/applicationset.ts), in the
+ * argocd app's folder (manifests/applicationset-platform.yaml, which infra's bootstrap applies).
+ * None when the environment does not run Argo CD.
+ */
+export function environmentObjects(env: EnvironmentConfig, apps: readonly AppSummary[], layers: readonly string[][]): EnvironmentObjects[] {
+  if (!apps.some((a) => a.app === 'argocd')) return [];
+  return [{ app: 'argocd', objects: [applicationSet(env, apps, layers)] }];
 }

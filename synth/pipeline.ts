@@ -149,6 +149,7 @@ function appOutput(env: EnvironmentConfig, chart: AddonChart, layers: string[][]
     syncOptions: chart.syncOptions,
     ignoreDifferences: chart.ignoreDifferences,
     source: chart.sourceType,
+    ...(chart.imageUpdater ? { imageUpdater: chart.imageUpdater } : {}),
   };
   if (upstream) {
     files[`values/${upstream.release}.yaml`] = toYaml(upstream.values);

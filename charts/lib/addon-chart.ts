@@ -35,6 +35,21 @@ export interface AddonChartProps {
    * @default 'directory'
    */
   readonly sourceType?: 'directory' | 'kustomize';
+  /**
+   * Argo CD Image Updater settings rendered as annotations on this app's Application by the
+   * generated ApplicationSet (see synth/applicationset.ts). @default none (not updated)
+   */
+  readonly imageUpdater?: ImageUpdaterParams;
+}
+
+/** What the Image Updater tracks for an app. */
+export interface ImageUpdaterParams {
+  /** `<alias>=<image>[,…]`, e.g. `django=123456789012.dkr.ecr.us-east-1.amazonaws.com/django-todo`. */
+  readonly imageList: string;
+  /** Per-image annotations without the `argocd-image-updater.argoproj.io/` prefix. */
+  readonly annotations: Readonly<Record<string, string>>;
+  /** Where the updater writes; @default its `.argocd-source-<app>.yaml` next to the manifests */
+  readonly writeBackTarget?: string;
 }
 
 /** An object created in the cluster at run time, with who creates it. */
@@ -75,6 +90,7 @@ export class AddonChart extends Chart {
   readonly ignoreDifferences: readonly IgnoreDifference[];
   readonly runtimeObjects: readonly RuntimeObject[];
   readonly sourceType: 'directory' | 'kustomize';
+  readonly imageUpdater?: ImageUpdaterParams;
 
   constructor(scope: Construct, props: AddonChartProps) {
     const namespace = contract[props.app].namespace;
@@ -86,6 +102,7 @@ export class AddonChart extends Chart {
     this.ignoreDifferences = props.ignoreDifferences ?? [];
     this.runtimeObjects = props.runtimeObjects ?? [];
     this.sourceType = props.sourceType ?? 'directory';
+    if (props.imageUpdater) this.imageUpdater = props.imageUpdater;
   }
 
   /** `<env>/<app>`, the prefix of every error about this chart. */

@@ -1,0 +1,91 @@
+import type { Construct } from 'constructs';
+import { ecrRegistryHost } from '../config/image-ref';
+import type { EnvironmentConfig } from '../config/types';
+import { AddonChart } from './lib/addon-chart';
+import { IrsaServiceAccount } from './lib/irsa-service-account';
+import { UpstreamChart } from './lib/upstream-chart';
+
+/**
+ * The Secret (namespace argocd) with the git credentials the Image Updater commits with; an
+ * Application opts in with `argocd-image-updater.argoproj.io/write-back-method: git:secret:argocd/<this>`.
+ */
+export const IMAGE_UPDATER_GIT_SECRET = 'argocd-image-updater-git';
+/** Git author of write-back commits; Jenkins skips builds whose last commit has this author (seed §7). */
+export const IMAGE_UPDATER_GIT_USER = 'argocd-image-updater';
+
+/** Prints `AWS:<password>` (the `username:password` an `ext:` credential source must print). */
+function ecrLoginScript(env: EnvironmentConfig): string {
+  return [
+    '#!/bin/sh',
+    '# ECR login for the Image Updater; AWS credentials come from the pod\'s IRSA role.',
+    'set -eu',
+    '# The root filesystem is read-only; the aws CLI needs a writable home.',
+    'export HOME=/tmp',
+    `aws ecr get-authorization-token --region ${env.aws.region} --output text --query 'authorizationData[0].authorizationToken' | base64 -d`,
+    '',
+  ].join('\n');
+}
+
+/**
+ * Argo CD Image Updater, in the argocd namespace (the seed's Application pointed at an empty
+ * `argocd-image-updater` namespace, U2). It watches the environment's ECR registry and writes new
+ * tags back to git for Applications that carry its annotations (rendered on the django
+ * Application only, by synth/applicationset.ts).
+ *
+ * - Registry, log level and kube events are chart values (no ConfigMap patch, U1); the region is
+ *   the environment's (U5).
+ * - ECR credentials come from an `ext:` script using the IRSA role of the chart-created
+ *   ServiceAccount `argocd-image-updater` (ECR read only).
+ * - RBAC is the chart's own namespaced Role (Applications get/list/update/patch, Secrets and
+ *   ConfigMaps read, events create) — the seed's `*`/`*`/`*` ClusterRole is gone (U3).
+ * - Applications are read and patched through the Kubernetes API, so no Argo CD API token.
+ * - The git write-back Secret {@link IMAGE_UPDATER_GIT_SECRET} is produced by the argocd app (see
+ *   charts/argocd.ts): a namespace holds one SecretStore, and argocd owns the one in `argocd`.
+ */
+export class ArgocdImageUpdater extends AddonChart {
+  static readonly app = 'argocd-image-updater';
+  static readonly dependsOn = ['argocd'] as const;
+
+  constructor(scope: Construct, env: EnvironmentConfig) {
+    super(scope, { env, app: ArgocdImageUpdater.app });
+    const settings = env.apps['argocd-image-updater'];
+    const registry = ecrRegistryHost(env.aws.accountId, env.aws.region);
+
+    new UpstreamChart(this, 'Chart', {
+      chart: 'argocd-image-updater',
+      release: 'argocd-image-updater',
+      includeCrds: false,
+      values: {
+        nodeSelector: this.nodeSelector('cicd'),
+        resources: { requests: { cpu: '20m', memory: '64Mi' }, limits: { memory: '256Mi' } },
+        serviceAccount: {
+          create: true,
+          name: 'argocd-image-updater',
+          annotations: IrsaServiceAccount.annotations(IrsaServiceAccount.roleArnFor(this, 'argocd-image-updater', 'argocd-image-updater')),
+        },
+        rbac: { enabled: true },
+        config: {
+          applicationsAPIKind: 'kubernetes',
+          logLevel: settings.logLevel,
+          // The chart writes this into `kube.events`, which the updater reads as "disable events".
+          disableKubeEvents: !settings.kubeEvents,
+          gitCommitUser: IMAGE_UPDATER_GIT_USER,
+          gitCommitMail: 'noreply@argoproj.io',
+          registries: [
+            {
+              name: 'ECR',
+              api_url: `https://${registry}`,
+              prefix: registry,
+              credentials: 'ext:/scripts/ecr-login.sh',
+              credsexpire: '6h',
+              default: true,
+              insecure: false,
+              ping: true,
+            },
+          ],
+        },
+        authScripts: { enabled: true, scripts: { 'ecr-login.sh': ecrLoginScript(env) } },
+      },
+    });
+  }
+}

@@ -1,0 +1,134 @@
+import type { Construct } from 'constructs';
+import type { EnvironmentConfig } from '../config/types';
+import { IMAGE_UPDATER_GIT_SECRET } from './argocd-image-updater';
+import { AddonChart } from './lib/addon-chart';
+import { AlbIngress } from './lib/alb-ingress';
+import { SsmSecret } from './lib/ssm-secret';
+import { UpstreamChart } from './lib/upstream-chart';
+
+/** Helm release name; the chart names its objects `<release>-argocd-<component>`. */
+export const ARGOCD_RELEASE = 'argo-cd';
+/** The Service the Ingress targets (the chart's HTTP server Service, port 80 → 8080). */
+export const ARGOCD_SERVER_SERVICE = `${ARGOCD_RELEASE}-argocd-server`;
+/** The Secret argocd-server reads its admin password and session signing key from. */
+export const ARGOCD_SECRET = 'argocd-secret';
+/** Argo CD's credentials for this repository (a `repository` secret). */
+export const ARGOCD_REPO_SECRET = 'repo-platform';
+
+/**
+ * Argo CD, managing itself: infra's bootstrap installs the same chart with
+ * `dist/<env>/argocd/values/argo-cd.yaml` and applies the ApplicationSet
+ * (`manifests/applicationset-platform.yaml`, generated in synth/applicationset.ts); from then on
+ * the `argocd` Application owns both.
+ *
+ * Differences from the seed, on purpose:
+ * - No Config Management Plugin, sidecar, restart Job or copyutil patch: every value is rendered at
+ *   synth from the typed config, Argo CD reads plain YAML (directory sources).
+ * - The server Ingress is a normal resource (drift-tracked, not a hook) with one rule to the HTTP
+ *   Service. The seed's gRPC rule pointed at a Service the chart never creates; it is dropped, and
+ *   the CLI talks to the server with `argocd --grpc-web`.
+ * - RBAC: no additions. The seed's extra `*`/`*`/`*` ClusterRole is gone, and the chart's own
+ *   application-controller ClusterRole (also `*`/`*`/`*`) is narrowed to the verbs a sync uses (see
+ *   `controller.clusterRoleRules`). The server keeps the chart's ClusterRole (get/patch/delete on
+ *   all resources for the UI's resource view and actions, no `*` verbs).
+ * - No IRSA on the repo-server: nothing in it calls AWS (SSM is read by the app's SecretStore).
+ * - `argocd-secret` comes from SSM through External Secrets (admin bcrypt hash, session key), so the
+ *   chart renders no Secret data and there is no `argocd-initial-admin-secret`. Until the
+ *   ExternalSecret first syncs (after External Secrets, layer 0), argocd-server creates a bare
+ *   `argocd-secret` itself; ESO then adopts it (creationPolicy Owner) and replaces its data.
+ * - Resource tracking by annotation, so Argo CD never rewrites `app.kubernetes.io/instance`,
+ *   which charts use in selectors (seed P4).
+ */
+export class Argocd extends AddonChart {
+  static readonly app = 'argocd';
+  static readonly dependsOn = ['external-secrets', 'aws-load-balancer-controller', 'cluster-config'] as const;
+
+  constructor(scope: Construct, env: EnvironmentConfig) {
+    super(scope, {
+      env,
+      app: Argocd.app,
+      // The ApplicationSet and Application CRDs exceed the client-side apply annotation limit.
+      syncOptions: ['ServerSideApply=true'],
+      runtimeObjects: [{ kind: 'Secret', name: 'argocd-redis', createdBy: 'the chart\'s redis-secret-init hook Job (random password, never in git)' }],
+    });
+
+    new SsmSecret(this, 'ArgocdSecret', {
+      app: 'argocd',
+      name: ARGOCD_SECRET,
+      keys: { 'admin.password': 'admin_password_bcrypt', 'server.secretkey': 'server_secret_key' },
+      // Argo CD reads argocd-secret only when it carries this label.
+      labels: { 'app.kubernetes.io/part-of': 'argocd' },
+    });
+
+    // The url is not secret; it reaches the Secret through the contract parameter `repo_url`,
+    // which infra writes from env.git.repoUrl (SsmSecret has no literal keys).
+    new SsmSecret(this, 'Repository', {
+      app: 'argocd',
+      name: ARGOCD_REPO_SECRET,
+      keys: { url: 'repo_url', username: 'repo_username', password: 'repo_password' },
+      labels: { 'argocd.argoproj.io/secret-type': 'repository' },
+    });
+
+    // The Image Updater's git write-back credentials (keys username/password), in this app because
+    // the argocd namespace holds one SecretStore (`aws-ssm`) and this app owns it; same git account
+    // as the repository credentials.
+    new SsmSecret(this, 'ImageUpdaterGit', {
+      app: 'argocd',
+      name: IMAGE_UPDATER_GIT_SECRET,
+      keys: { username: 'repo_username', password: 'repo_password' },
+    });
+
+    new UpstreamChart(this, 'Chart', {
+      chart: 'argo-cd',
+      release: ARGOCD_RELEASE,
+      values: {
+        global: {
+          domain: `argocd.${env.domain}`,
+          nodeSelector: this.nodeSelector('cicd'),
+        },
+        configs: {
+          params: {
+            // TLS ends at the ALB.
+            'server.insecure': true,
+            // RollingSync for the `platform` ApplicationSet.
+            'applicationsetcontroller.enable.progressive.syncs': true,
+            // Seconds an Application may stay Progressing before the next step starts (default 300).
+            'applicationsetcontroller.default.application.progressing.timeout': 1200,
+          },
+          cm: {
+            'application.resourceTrackingMethod': 'annotation',
+          },
+          secret: { createSecret: false },
+        },
+        controller: {
+          // The chart's default is `*` verbs on `*` resources and non-resource URLs. The controller
+          // does have to read and apply every kind in the cluster (it syncs CRDs, ClusterRoles, …),
+          // so resources stay `*`, but verbs are the ones a sync uses; `escalate`/`bind` let it apply
+          // RBAC objects granting more than it holds (e.g. the charts' ClusterRoles) without being
+          // cluster-admin. Non-resource URLs: discovery only.
+          clusterRoleRules: {
+            enabled: true,
+            rules: [
+              { apiGroups: ['*'], resources: ['*'], verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'] },
+              { apiGroups: ['rbac.authorization.k8s.io'], resources: ['clusterroles', 'roles'], verbs: ['escalate', 'bind'] },
+              { nonResourceURLs: ['/api', '/api/*', '/apis', '/apis/*', '/version'], verbs: ['get'] },
+            ],
+          },
+        },
+        // The server's own ClusterRole (chart default) stays: `*` resources but only get, patch and
+        // delete (UI resource view and actions) plus events; no `*` verbs.
+        server: { ingress: { enabled: false } },
+        dex: { enabled: false },
+      },
+    });
+
+    new AlbIngress(this, 'Ingress', {
+      app: 'argocd',
+      host: 'server',
+      name: ARGOCD_SERVER_SERVICE,
+      backend: { service: ARGOCD_SERVER_SERVICE, port: 80 },
+      healthCheckPath: '/healthz',
+      backendProtocol: 'HTTP',
+    });
+  }
+}
