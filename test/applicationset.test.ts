@@ -18,6 +18,7 @@ import type { AppSummary } from '../synth/environment-objects';
 import { syncLayers } from '../synth/graph';
 import type { KubeObject } from '../synth/objects';
 import { synthesize, type SynthResult } from '../synth/pipeline';
+import { renderPlatform } from './rendered';
 import { validateObject } from '../synth/schema-validate';
 
 // ---------------------------------------------------------------------------------------------
@@ -244,7 +245,7 @@ const readDist = (file: string) => {
 const appSetOf = (env: string) => Yaml.parse(readDist(`dist/${env}/argocd/manifests/applicationset-platform.yaml`)) as KubeObject;
 
 beforeAll(async () => {
-  result = await synthesize({ environments: [...ENVS], addons: [...new Set([...addons, Argocd, ArgocdImageUpdater])] });
+  result = await renderPlatform();
 }, 300_000);
 
 describe.each(ENVS)('the %s ApplicationSet', (envName) => {

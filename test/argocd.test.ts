@@ -3,36 +3,18 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import Yaml from 'yaml';
-import { addons } from '../charts';
-import { Argocd } from '../charts/argocd';
-import { ArgocdImageUpdater } from '../charts/argocd-image-updater';
 import { loadEnvironment } from '../config/environments';
-import { synthesize, type AppOutput, type SynthResult } from '../synth/pipeline';
+import type { AppOutput, SynthResult } from '../synth/pipeline';
+import { appOf, findObject, manifests, renderPlatform } from './rendered';
 
 const ENVS = ['dev', 'prod'] as const;
 let result: SynthResult;
-const app = (env: string, name: string): AppOutput => {
-  const a = result.apps.find((x) => x.env === env && x.app === name);
-  if (!a) throw new Error(`no app ${env}/${name}`);
-  return a;
-};
-const parsed = new WeakMap<AppOutput, any[]>();
-const manifests = (a: AppOutput): any[] => {
-  let objects = parsed.get(a);
-  if (!objects) {
-    objects = Object.entries(a.files).filter(([f]) => f.startsWith('manifests/') && f.endsWith('.yaml') && !f.endsWith('kustomization.yaml')).map(([, c]) => Yaml.parse(c));
-    parsed.set(a, objects);
-  }
-  return objects;
-};
-const find = (a: AppOutput, kind: string, name: string): any => {
-  const o = manifests(a).find((m) => m.kind === kind && m.metadata.name === name);
-  if (!o) throw new Error(`${a.app}: no ${kind}/${name}`);
-  return o;
-};
+const app = (env: string, name: string) => appOf(result, env, name);
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const find = (a: AppOutput, kind: string, name: string): any => findObject(a, kind, name);
 
 beforeAll(async () => {
-  result = await synthesize({ environments: [...ENVS], addons: [...new Set([...addons, Argocd, ArgocdImageUpdater])] });
+  result = await renderPlatform();
 }, 300_000);
 
 describe.each(ENVS)('argocd in %s', (envName) => {

@@ -2,33 +2,22 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
-import { addons } from '../charts';
-import { Django, djangoImage, djangoImageName, readNginxConf } from '../charts/django';
-import { Jenkins } from '../charts/jenkins';
-import { Sonarqube } from '../charts/sonarqube';
+import { djangoImage, djangoImageName, readNginxConf } from '../charts/django';
 import { loadEnvironment } from '../config/environments';
 import { images } from '../config/images';
-import { synthesize, type AppOutput } from '../synth/pipeline';
-
-type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; annotations?: Record<string, string> }; [k: string]: any };
+import type { SynthResult } from '../synth/pipeline';
+import { appOf, findObject, manifests, renderPlatform, type Obj } from './rendered';
 
 const NGINX_CONF = readFileSync(join(__dirname, '..', 'django-todo', 'nginx', 'default.conf'), 'utf8');
 
-let apps: readonly AppOutput[];
+let result: SynthResult;
 beforeAll(async () => {
-  const extra = [Sonarqube, Jenkins, Django].filter((a) => !addons.includes(a));
-  apps = (await synthesize({ environments: ['dev', 'prod'], addons: [...addons, ...extra] })).apps;
+  result = await renderPlatform();
 });
 
-const app = (env: string) => apps.find((a) => a.env === env && a.app === 'django')!;
-const objects = (env: string): Obj[] =>
-  Object.entries(app(env).files).filter(([f]) => f.startsWith('manifests/')).map(([, y]) => parse(y) as Obj);
-const find = (env: string, kind: string, name: string): Obj => {
-  const o = objects(env).find((x) => x.kind === kind && x.metadata.name === name);
-  if (!o) throw new Error(`${env}: no ${kind}/${name}`);
-  return o;
-};
+const app = (env: string) => appOf(result, env, 'django');
+const objects = (env: string): Obj[] => manifests(app(env));
+const find = (env: string, kind: string, name: string): Obj => findObject(app(env), kind, name);
 const podSpecs = (env: string): [string, any][] =>
   objects(env).flatMap((o) => (o.kind === 'Deployment' || o.kind === 'Job' ? [[`${o.kind}/${o.metadata.name}`, o.spec.template.spec] as [string, any]] : []));
 

@@ -1,49 +1,20 @@
 /** eck-operator and eck-stack apps: rendered through the real pipeline (helm, schemas, checks) for dev and prod. */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
-import { addons } from '../charts';
-import { EckOperator } from '../charts/eck-operator';
-import { EckStack } from '../charts/eck-stack';
-import { Fluent } from '../charts/fluent';
-import { Prometheus } from '../charts/prometheus';
 import { loadEnvironment } from '../config/environments';
-import { synthesize, type AppOutput, type SynthResult } from '../synth/pipeline';
-
-type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; annotations?: Record<string, string> }; [k: string]: any };
+import type { SynthResult } from '../synth/pipeline';
+import { appJson, appOf, chartValuesOf, externalSecretTargets, findObject, manifests, renderPlatform } from './rendered';
 
 let result: SynthResult;
 beforeAll(async () => {
-  // A Set, so the test keeps working once charts/index.ts lists these classes too.
-  result = await synthesize({ environments: ['dev', 'prod'], addons: [...new Set([...addons, EckOperator, EckStack, Prometheus, Fluent])] });
+  result = await renderPlatform();
 });
 
-const app = (env: string, name: string): AppOutput => {
-  const a = result.apps.find((x) => x.env === env && x.app === name);
-  if (!a) throw new Error(`no app ${env}/${name}`);
-  return a;
-};
-const parsed = new WeakMap<AppOutput, Obj[]>();
-/** The app's objects, parsed once (CRDs left out: large, and checked by synth against the API schema). */
-const objects = (a: AppOutput): Obj[] => {
-  let list = parsed.get(a);
-  if (!list) {
-    list = Object.entries(a.files)
-      .filter(([f]) => f.startsWith('manifests/') && !f.startsWith('manifests/customresourcedefinition-'))
-      .map(([, c]) => parse(c) as Obj);
-    parsed.set(a, list);
-  }
-  return list;
-};
-const find = (a: AppOutput, kind: string, name: string): Obj => {
-  const o = objects(a).find((x) => x.kind === kind && x.metadata.name === name);
-  if (!o) throw new Error(`${a.env}/${a.app}: no ${kind} ${name}`);
-  return o;
-};
-const appJson = (a: AppOutput) => JSON.parse(a.files['app.json']!) as Record<string, any>;
-const values = (a: AppOutput, release: string) => parse(a.files[`values/${release}.yaml`]!) as Record<string, any>;
-/** Names of the Secrets ExternalSecrets produce in the app's namespace. */
-const produced = (a: AppOutput) =>
-  new Map(objects(a).filter((o) => o.kind === 'ExternalSecret' && (o.metadata.namespace ?? a.namespace) === a.namespace).map((o) => [o.spec.target.name as string, o]));
+const app = (env: string, name: string) => appOf(result, env, name);
+const objects = manifests;
+const find = findObject;
+const values = chartValuesOf;
+const produced = externalSecretTargets;
+
 
 describe.each(['dev', 'prod'])('%s', (envName) => {
   const env = loadEnvironment(envName);

@@ -2,31 +2,21 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { addons } from '../charts';
-import { Django } from '../charts/django';
-import { contentName, Jenkins, JENKINS_PLUGINS, jobDsl, readJenkinsfile } from '../charts/jenkins';
-import { Sonarqube } from '../charts/sonarqube';
+import { contentName, JENKINS_PLUGINS, jobDsl, readJenkinsfile } from '../charts/jenkins';
 import { images } from '../config/images';
-import { synthesize, type AppOutput } from '../synth/pipeline';
-
-type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; annotations?: Record<string, string> }; [k: string]: any };
+import type { SynthResult } from '../synth/pipeline';
+import { appOf, findObject, manifests, renderPlatform, type Obj } from './rendered';
 
 const JENKINSFILE = readFileSync(join(__dirname, '..', 'django-todo', 'Jenkinsfile'), 'utf8');
 
-let apps: readonly AppOutput[];
+let result: SynthResult;
 beforeAll(async () => {
-  const extra = [Sonarqube, Jenkins, Django].filter((a) => !addons.includes(a));
-  apps = (await synthesize({ environments: ['dev', 'prod'], addons: [...addons, ...extra] })).apps;
+  result = await renderPlatform();
 });
 
-const app = (env: string) => apps.find((a) => a.env === env && a.app === 'jenkins')!;
-const objects = (env: string): Obj[] =>
-  Object.entries(app(env).files).filter(([f]) => f.startsWith('manifests/')).map(([, y]) => parse(y) as Obj);
-const find = (env: string, kind: string, name: string): Obj => {
-  const o = objects(env).find((x) => x.kind === kind && x.metadata.name === name);
-  if (!o) throw new Error(`${env}: no ${kind}/${name}`);
-  return o;
-};
+const app = (env: string) => appOf(result, env, 'jenkins');
+const objects = (env: string): Obj[] => manifests(app(env));
+const find = (env: string, kind: string, name: string): Obj => findObject(app(env), kind, name);
 const values = (env: string) => parse(app(env).files['values/jenkins.yaml']!) as any;
 /** The JCasC default config (cloud and pod template), parsed. */
 const casc = (env: string) => parse(find(env, 'ConfigMap', 'jenkins-jenkins-jcasc-config').data['jcasc-default-config.yaml']) as any;

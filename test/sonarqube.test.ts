@@ -1,28 +1,17 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
-import { addons } from '../charts';
-import { Django } from '../charts/django';
-import { Jenkins } from '../charts/jenkins';
-import { JENKINS_SONAR_WEBHOOK_URL, Sonarqube, sonarqubeSetupScript } from '../charts/sonarqube';
+import { JENKINS_SONAR_WEBHOOK_URL, sonarqubeSetupScript } from '../charts/sonarqube';
 import { images } from '../config/images';
-import { synthesize, type AppOutput } from '../synth/pipeline';
+import type { SynthResult } from '../synth/pipeline';
+import { appOf, findObject, manifests, renderPlatform, type Obj } from './rendered';
 
-type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; annotations?: Record<string, string> }; [k: string]: any };
-
-let apps: readonly AppOutput[];
+let result: SynthResult;
 beforeAll(async () => {
-  const extra = [Sonarqube, Jenkins, Django].filter((a) => !addons.includes(a));
-  apps = (await synthesize({ environments: ['dev', 'prod'], addons: [...addons, ...extra] })).apps;
+  result = await renderPlatform();
 });
 
-const app = (env: string) => apps.find((a) => a.env === env && a.app === 'sonarqube')!;
-const objects = (env: string): Obj[] =>
-  Object.entries(app(env).files).filter(([f]) => f.startsWith('manifests/')).map(([, y]) => parse(y) as Obj);
-const find = (env: string, kind: string, name: string): Obj => {
-  const o = objects(env).find((x) => x.kind === kind && x.metadata.name === name);
-  if (!o) throw new Error(`${env}: no ${kind}/${name}`);
-  return o;
-};
+const app = (env: string) => appOf(result, env, 'sonarqube');
+const objects = (env: string): Obj[] => manifests(app(env));
+const find = (env: string, kind: string, name: string): Obj => findObject(app(env), kind, name);
 
 describe.each(['dev', 'prod'])('sonarqube (%s)', (env) => {
   it('renders into the sonarqube namespace, after external-secrets', () => {
