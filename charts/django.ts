@@ -1,6 +1,3 @@
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { k8s } from 'cdk8s-plus-28';
 import type { Construct } from 'constructs';
 import { hostName } from '../config/contract';
@@ -9,14 +6,14 @@ import { images } from '../config/images';
 import type { EnvironmentConfig } from '../config/types';
 import { AddonChart } from './lib/addon-chart';
 import { AlbIngress } from './lib/alb-ingress';
+import { FileConfigMap } from './lib/file-config-map';
 import { HookJob } from './lib/hook-job';
 import { containerResources } from './lib/resources';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './lib/security';
 import { SsmSecret } from './lib/ssm-secret';
 
-const REPO_ROOT = join(__dirname, '..');
-/** nginx server block of the sidecar, kept with the app. */
-export const NGINX_CONF_PATH = join(REPO_ROOT, 'django-todo', 'nginx', 'default.conf');
+/** nginx server block of the sidecar, kept with the app (relative to the repository root). */
+export const NGINX_CONF_FILE = 'django-todo/nginx/default.conf';
 
 export const DJANGO_NAME = 'django';
 /** Container name of the app; the Image Updater's `kustomize.image-name` refers to its image. */
@@ -41,11 +38,6 @@ export function djangoImageName(env: EnvironmentConfig): string {
 /** The image until the Image Updater pins a newer tag. */
 export function djangoImage(env: EnvironmentConfig): string {
   return `${djangoImageName(env)}:${env.apps.django.defaultTag}`;
-}
-
-export function readNginxConf(path = NGINX_CONF_PATH): string {
-  if (!existsSync(path)) throw new Error(`django: nginx config ${path} does not exist (the nginx sidecar is configured from it)`);
-  return readFileSync(path, 'utf8');
 }
 
 /**
@@ -107,9 +99,12 @@ export class Django extends AddonChart {
     // The hook Job takes no envFrom, so the Secret's keys are listed one by one there.
     const secretEnv: k8s.EnvVar[] = settings.keys.map((key) => ({ name: key, valueFrom: { secretKeyRef: { name: settings.secretName, key } } }));
 
-    const nginxConf = readNginxConf();
-    this.nginxConfigMap = `django-nginx-${createHash('sha256').update(nginxConf).digest('hex').slice(0, 10)}`;
-    new k8s.KubeConfigMap(this, 'NginxConfig', { metadata: { name: this.nginxConfigMap, labels }, data: { 'default.conf': nginxConf } });
+    this.nginxConfigMap = new FileConfigMap(this, 'NginxConfig', {
+      namePrefix: 'django-nginx',
+      file: NGINX_CONF_FILE,
+      purpose: 'the nginx sidecar is configured from it',
+      labels,
+    }).name;
 
     new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata: { name: DJANGO_NAME, labels }, automountServiceAccountToken: false });
 

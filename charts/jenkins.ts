@@ -1,7 +1,3 @@
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { k8s } from 'cdk8s-plus-28';
 import type { Construct } from 'constructs';
 import { hostName } from '../config/contract';
 import { ecrRegistryHost, parseImageRef } from '../config/image-ref';
@@ -9,6 +5,7 @@ import { images, type ImageName } from '../config/images';
 import type { EnvironmentConfig, Resources } from '../config/types';
 import { AddonChart } from './lib/addon-chart';
 import { AlbIngress } from './lib/alb-ingress';
+import { FileConfigMap } from './lib/file-config-map';
 import { IrsaServiceAccount } from './lib/irsa-service-account';
 import { resourceValues } from './lib/resources';
 import { SsmSecret } from './lib/ssm-secret';
@@ -16,9 +13,8 @@ import { UpstreamChart } from './lib/upstream-chart';
 import { SONARQUBE_URL } from './sonarqube';
 
 /** The repository root (this file lives in charts/). */
-const REPO_ROOT = join(__dirname, '..');
 /** The build pipeline, kept as a real file next to the app it builds. */
-export const JENKINSFILE_PATH = join(REPO_ROOT, 'django-todo', 'Jenkinsfile');
+export const JENKINSFILE = 'django-todo/Jenkinsfile';
 
 export const JENKINS_RELEASE = 'jenkins';
 /** The chart's controller Service (release name) and its port. */
@@ -55,17 +51,6 @@ export const JENKINS_PLUGINS: readonly string[] = [
   'pipeline-utility-steps:2.17.0',
   'pipeline-stage-view:2.34',
 ];
-
-/** Reads the Jenkinsfile; a missing file is a synth error naming the path. */
-export function readJenkinsfile(path = JENKINSFILE_PATH): string {
-  if (!existsSync(path)) throw new Error(`jenkins: pipeline script ${path} does not exist (the build-django job is created from it)`);
-  return readFileSync(path, 'utf8');
-}
-
-/** `<prefix>-<first 10 hex of sha256(content)>`: a new name, and so a controller roll, per change. */
-export function contentName(prefix: string, content: string): string {
-  return `${prefix}-${createHash('sha256').update(content).digest('hex').slice(0, 10)}`;
-}
 
 /** Splits a pinned image for the chart's `repository` / `tag` fields (a digest rides on the tag). */
 function chartImage(name: ImageName): { repository: string; tag: string } {
@@ -136,12 +121,13 @@ export class Jenkins extends AddonChart {
     });
     const agentSa = new IrsaServiceAccount(this, 'AgentServiceAccount', { app: 'jenkins', name: JENKINS_AGENT_SA });
 
-    const jenkinsfile = readJenkinsfile();
-    this.pipelineConfigMap = contentName('jenkins-pipeline', jenkinsfile);
-    new k8s.KubeConfigMap(this, 'PipelineScript', {
-      metadata: { name: this.pipelineConfigMap, labels: { 'app.kubernetes.io/part-of': 'jenkins' } },
-      data: { [PIPELINE_KEY]: jenkinsfile },
-    });
+    this.pipelineConfigMap = new FileConfigMap(this, 'PipelineScript', {
+      namePrefix: 'jenkins-pipeline',
+      file: JENKINSFILE,
+      purpose: 'the build-django job is created from it',
+      key: PIPELINE_KEY,
+      labels: { 'app.kubernetes.io/part-of': 'jenkins' },
+    }).name;
 
     const registry = ecrRegistryHost(env.aws.accountId, env.aws.region);
     const pipelineEnv: Record<string, string> = {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { djangoImage, djangoImageName, readNginxConf } from '../charts/django';
+import { djangoImage, djangoImageName } from '../charts/django';
 import { loadEnvironment } from '../config/environments';
 import { images } from '../config/images';
 import type { SynthResult } from '../synth/pipeline';
@@ -154,11 +154,5 @@ describe.each(['dev', 'prod'])('django (%s)', (env) => {
 
   it('names the image the Image Updater tracks', () => {
     expect(djangoImageName(cfg)).toBe(`${cfg.aws.accountId}.dkr.ecr.us-east-1.amazonaws.com/django-todo`);
-  });
-});
-
-describe('django helpers', () => {
-  it('fails with the path when the nginx config is missing', () => {
-    expect(() => readNginxConf('/nonexistent/default.conf')).toThrow('/nonexistent/default.conf does not exist');
   });
 });

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { contentName, JENKINS_PLUGINS, jobDsl, readJenkinsfile } from '../charts/jenkins';
+import { JENKINS_PLUGINS, jobDsl } from '../charts/jenkins';
+import { contentName } from '../charts/lib/file-config-map';
 import { images } from '../config/images';
 import type { SynthResult } from '../synth/pipeline';
 import { appOf, findObject, manifests, renderPlatform, type Obj } from './rendered';
@@ -145,15 +146,5 @@ describe.each(['dev', 'prod'])('jenkins (%s)', (env) => {
       'alb.ingress.kubernetes.io/success-codes': '200,307',
     });
     expect(casc(env).unclassified.location.url).toBe(`https://${ing.spec.rules[0].host}`);
-  });
-});
-
-describe('jenkins helpers', () => {
-  it('names the pipeline ConfigMap after its content', () => {
-    expect(contentName('p', 'a')).not.toBe(contentName('p', 'b'));
-    expect(contentName('p', 'a')).toBe(contentName('p', 'a'));
-  });
-  it('fails with the path when the Jenkinsfile is missing', () => {
-    expect(() => readJenkinsfile('/nonexistent/Jenkinsfile')).toThrow('/nonexistent/Jenkinsfile does not exist');
   });
 });

@@ -2,6 +2,7 @@ import { Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { AddonChart } from '../charts/lib/addon-chart';
 import { AlbIngress } from '../charts/lib/alb-ingress';
+import { contentName, FileConfigMap } from '../charts/lib/file-config-map';
 import { HookJob } from '../charts/lib/hook-job';
 import { IrsaServiceAccount } from '../charts/lib/irsa-service-account';
 import { SsmSecret } from '../charts/lib/ssm-secret';
@@ -133,5 +134,25 @@ describe('UpstreamChart', () => {
       // @ts-expect-error `installCRD` is not a value of external-secrets
       new UpstreamChart(chart('external-secrets'), 'C', { chart: 'external-secrets', release: 'r', values: { installCRD: true } });
     expect(typeOnly).toBeTypeOf('function');
+  });
+});
+
+describe('FileConfigMap', () => {
+  it('holds one repository file under a name that changes with its content', () => {
+    const c = chart('jenkins');
+    const cm = new FileConfigMap(c, 'F', { namePrefix: 'jenkins-pipeline', file: 'django-todo/Jenkinsfile', purpose: 'test', key: 'Jenkinsfile' });
+    expect(cm.name).toBe(contentName('jenkins-pipeline', cm.content));
+    expect(cm.name).toMatch(/^jenkins-pipeline-[0-9a-f]{10}$/);
+    const [obj] = byKind(c, 'ConfigMap');
+    expect(obj.metadata.name).toBe(cm.name);
+    expect(obj.data).toEqual({ Jenkinsfile: cm.content });
+    expect(contentName('p', 'a')).not.toBe(contentName('p', 'b'));
+    expect(contentName('p', 'a')).toBe(contentName('p', 'a'));
+  });
+
+  it('names the chart and the missing file', () => {
+    expect(() => new FileConfigMap(chart('django'), 'F', { namePrefix: 'nginx', file: 'django-todo/nginx/missing.conf', purpose: 'the nginx sidecar is configured from it' })).toThrow(
+      /^prod\/django: ConfigMap "nginx": \/.*\/django-todo\/nginx\/missing\.conf does not exist \(the nginx sidecar is configured from it\)$/,
+    );
   });
 });
