@@ -3,6 +3,7 @@ import { ecrRegistryHost } from '../config/image-ref';
 import type { EnvironmentConfig } from '../config/types';
 import { AddonChart } from './lib/addon-chart';
 import { IrsaServiceAccount } from './lib/irsa-service-account';
+import { SsmSecret } from './lib/ssm-secret';
 import { UpstreamChart } from './lib/upstream-chart';
 
 /**
@@ -39,8 +40,8 @@ function ecrLoginScript(env: EnvironmentConfig): string {
  * - RBAC is the chart's own namespaced Role (Applications get/list/update/patch, Secrets and
  *   ConfigMaps read, events create) — the seed's `*`/`*`/`*` ClusterRole is gone (U3).
  * - Applications are read and patched through the Kubernetes API, so no Argo CD API token.
- * - The git write-back Secret {@link IMAGE_UPDATER_GIT_SECRET} is produced by the argocd app (see
- *   charts/argocd.ts): a namespace holds one SecretStore, and argocd owns the one in `argocd`.
+ * - The git write-back Secret {@link IMAGE_UPDATER_GIT_SECRET} (keys username/password) comes from
+ *   this app's own SSM parameters, through its own SecretStore.
  */
 export class ArgocdImageUpdater extends AddonChart {
   static readonly app = 'argocd-image-updater';
@@ -50,6 +51,11 @@ export class ArgocdImageUpdater extends AddonChart {
     super(scope, { env, app: ArgocdImageUpdater.app });
     const settings = env.apps['argocd-image-updater'];
     const registry = ecrRegistryHost(env.aws.accountId, env.aws.region);
+    new SsmSecret(this, 'GitCredentials', {
+      app: 'argocd-image-updater',
+      name: IMAGE_UPDATER_GIT_SECRET,
+      keys: { username: 'git_username', password: 'git_token' },
+    });
 
     new UpstreamChart(this, 'Chart', {
       chart: 'argocd-image-updater',

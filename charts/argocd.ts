@@ -1,6 +1,5 @@
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../config/types';
-import { IMAGE_UPDATER_GIT_SECRET } from './argocd-image-updater';
 import { AddonChart } from './lib/addon-chart';
 import { AlbIngress } from './lib/alb-ingress';
 import { SsmSecret } from './lib/ssm-secret';
@@ -67,15 +66,6 @@ export class Argocd extends AddonChart {
       name: ARGOCD_REPO_SECRET,
       keys: { url: 'repo_url', username: 'repo_username', password: 'repo_password' },
       labels: { 'argocd.argoproj.io/secret-type': 'repository' },
-    });
-
-    // The Image Updater's git write-back credentials (keys username/password), in this app because
-    // the argocd namespace holds one SecretStore (`aws-ssm`) and this app owns it; same git account
-    // as the repository credentials.
-    new SsmSecret(this, 'ImageUpdaterGit', {
-      app: 'argocd',
-      name: IMAGE_UPDATER_GIT_SECRET,
-      keys: { username: 'repo_username', password: 'repo_password' },
     });
 
     new UpstreamChart(this, 'Chart', {

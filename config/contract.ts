@@ -118,14 +118,12 @@ export const contract = {
   },
   'argocd-image-updater': {
     namespace: 'argocd',
-    // Its git write-back Secret is produced by the argocd app from repo_username/repo_password (the
-    // same git_username/git_token inputs): both apps share the argocd namespace, which holds one
-    // SecretStore (`aws-ssm`), owned by argocd.
-    params: {},
+    params: { git_username: input('git_username'), git_token: input('git_token') },
     readsFrom: [],
-    serviceAccounts: { 'argocd-image-updater': { access: ['ecr-read'] } },
+    serviceAccounts: { 'argocd-image-updater': { access: ['ecr-read'] }, 'argocd-image-updater-ssm-reader': SSM_READ },
     hosts: {},
   },
+
   sonarqube: {
     namespace: 'sonarqube',
     params: {

@@ -80,8 +80,6 @@ describe.each(ENVS)('argocd in %s', (envName) => {
     const repo = find(argocd(), 'ExternalSecret', 'repo-platform');
     expect(repo.spec.target.template.metadata.labels).toEqual({ 'argocd.argoproj.io/secret-type': 'repository' });
     expect(repo.spec.data.map((d: any) => d.secretKey)).toEqual(['password', 'url', 'username']);
-    const git = find(argocd(), 'ExternalSecret', 'argocd-image-updater-git');
-    expect(git.spec.data.map((d: any) => d.secretKey)).toEqual(['password', 'username']);
     for (const s of manifests(argocd()).filter((m) => m.kind === 'Secret')) {
       expect(s.data ?? s.stringData, s.metadata.name).toBeUndefined();
     }
@@ -96,6 +94,16 @@ describe.each(ENVS)('argocd-image-updater in %s', (envName) => {
   const env = () => loadEnvironment(envName);
   const iu = () => app(envName, 'argocd-image-updater');
   const registry = () => `${env().aws.accountId}.dkr.ecr.${env().aws.region}.amazonaws.com`;
+
+  it('reads its git write-back credentials through its own SecretStore', () => {
+    const git = find(iu(), 'ExternalSecret', 'argocd-image-updater-git');
+    expect(git.spec.secretStoreRef).toEqual({ name: 'argocd-image-updater-ssm', kind: 'SecretStore' });
+    expect(git.spec.data.map((d: any) => [d.secretKey, d.remoteRef.key])).toEqual([
+      ['password', `/${env().clusterName}/argocd-image-updater/git_token`],
+      ['username', `/${env().clusterName}/argocd-image-updater/git_username`],
+    ]);
+    expect(find(iu(), 'SecretStore', 'argocd-image-updater-ssm').spec.provider.aws.auth.jwt.serviceAccountRef.name).toBe('argocd-image-updater-ssm-reader');
+  });
 
   it('lives in argocd after argocd', () => {
     const params = JSON.parse(iu().files['app.json']!);

@@ -59,6 +59,7 @@ describe('SsmSecret', () => {
     new SsmSecret(c, 'B', { app: 'django', name: 'django-key', keys: { SECRET_KEY: 'secret_key' }, type: 'kubernetes.io/basic-auth' });
     const stores = byKind(c, 'SecretStore');
     expect(stores).toHaveLength(1);
+    expect(stores[0].metadata.name).toBe('django-ssm');
     expect(stores[0].spec.provider.aws).toEqual({ service: 'ParameterStore', region: 'us-east-1', auth: { jwt: { serviceAccountRef: { name: 'django-ssm-reader' } } } });
     const [sa] = byKind(c, 'ServiceAccount');
     expect(sa.metadata.annotations['eks.amazonaws.com/role-arn']).toBe('arn:aws:iam::222222222222:role/django-prod-django-ssm-reader');

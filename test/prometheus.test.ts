@@ -56,7 +56,7 @@ describe.each(['dev', 'prod'])('%s', (envName) => {
     const a = app(envName, 'prometheus');
     const withRole = objects(a).filter((o) => o.kind === 'ServiceAccount' && o.metadata.annotations?.['eks.amazonaws.com/role-arn']).map((o) => o.metadata.name);
     expect(withRole).toEqual(['prometheus-ssm-reader']);
-    expect(find(a, 'SecretStore', 'aws-ssm').spec.provider.aws.auth.jwt.serviceAccountRef.name).toBe('prometheus-ssm-reader');
+    expect(find(a, 'SecretStore', 'prometheus-ssm').spec.provider.aws.auth.jwt.serviceAccountRef.name).toBe('prometheus-ssm-reader');
   });
 
   it('serves Grafana at grafana.<domain> through the ALB', () => {

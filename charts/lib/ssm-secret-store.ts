@@ -10,11 +10,12 @@ const STORE_ID = 'SsmSecretStore';
  * The namespaced SecretStore an app's ExternalSecrets read through: SSM Parameter Store in the
  * environment's region, authenticated as the app's `<app>-ssm-reader` IRSA ServiceAccount. That
  * account is used by nothing else, so workload pods never carry SSM credentials.
- * Created once per app by {@link SsmSecretStore.of}.
+ * Created once per app by {@link SsmSecretStore.of}; named after the app, so two apps sharing a
+ * namespace (argocd and its Image Updater) each read only their own parameters.
  */
 export class SsmSecretStore extends Construct {
-  /** The SecretStore's name. */
-  readonly name = 'aws-ssm';
+  /** The SecretStore's name, `<app>-ssm`: apps that share a namespace each have their own. */
+  readonly name: string;
 
   /** The app's store, created on first use. */
   static of(chart: AddonChart): SsmSecretStore {
@@ -24,6 +25,7 @@ export class SsmSecretStore extends Construct {
 
   private constructor(chart: AddonChart) {
     super(chart, STORE_ID);
+    this.name = `${chart.app}-ssm`;
     const reader = new IrsaServiceAccount(this, 'Reader', { app: chart.app, name: ssmReaderName(chart.app) });
     new SecretStoreV1Beta1(this, 'Resource', {
       metadata: { name: this.name },
