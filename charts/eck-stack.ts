@@ -1,6 +1,6 @@
 import { k8s } from 'cdk8s-plus-28';
 import type { Construct } from 'constructs';
-import { contract } from '../config/contract';
+import { elasticsearchEndpoint } from '../config/endpoints';
 import type { EnvironmentConfig } from '../config/types';
 import { AddonChart } from './lib/addon-chart';
 import { AlbIngress } from './lib/alb-ingress';
@@ -9,11 +9,9 @@ import { SsmSecret } from './lib/ssm-secret';
 import { UpstreamChart } from './lib/upstream-chart';
 
 /** Name of the Elasticsearch resource; its HTTP Service is `<name>-es-http` (fluent writes to it). */
-export const ELASTICSEARCH_NAME = 'elasticsearch';
+export const ELASTICSEARCH_NAME = elasticsearchEndpoint.resource;
 /** Name of the Kibana resource; its HTTP Service is `<name>-kb-http`. */
 export const KIBANA_NAME = 'kibana';
-/** Elasticsearch's in-cluster HTTP endpoint (plain HTTP: TLS terminates at the ALB). */
-export const ELASTICSEARCH_HTTP = { host: `${ELASTICSEARCH_NAME}-es-http.${contract['eck-stack'].namespace}.svc`, port: 9200 } as const;
 /** Kibana's HTTP port. */
 export const KIBANA_PORT = 5601;
 /**

@@ -1,6 +1,6 @@
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../config/types';
-import { ELASTICSEARCH_HTTP } from './eck-stack';
+import { elasticsearchEndpoint } from '../config/endpoints';
 import { AddonChart } from './lib/addon-chart';
 import { SsmSecret } from './lib/ssm-secret';
 import { UpstreamChart } from './lib/upstream-chart';
@@ -76,8 +76,8 @@ export class Fluent extends AddonChart {
             es: {
               enable: true,
               enableTLS: false,
-              host: ELASTICSEARCH_HTTP.host,
-              port: ELASTICSEARCH_HTTP.port,
+              host: elasticsearchEndpoint.host,
+              port: elasticsearchEndpoint.port,
               bufferSize: '5MB',
               logstashFormat: true,
               logstashPrefix: 'logstash',

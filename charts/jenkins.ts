@@ -1,4 +1,5 @@
 import type { Construct } from 'constructs';
+import { jenkinsEndpoint, sonarqubeEndpoint } from '../config/endpoints';
 import { hostName } from '../config/contract';
 import { ecrRegistryHost, parseImageRef } from '../config/image-ref';
 import { images, type ImageName } from '../config/images';
@@ -10,7 +11,6 @@ import { IrsaServiceAccount } from './lib/irsa-service-account';
 import { resourceValues } from './lib/resources';
 import { SsmSecret } from './lib/ssm-secret';
 import { UpstreamChart } from './lib/upstream-chart';
-import { SONARQUBE_URL } from './sonarqube';
 
 /** The repository root (this file lives in charts/). */
 /** The build pipeline, kept as a real file next to the app it builds. */
@@ -18,8 +18,8 @@ export const JENKINSFILE = 'django-todo/Jenkinsfile';
 
 export const JENKINS_RELEASE = 'jenkins';
 /** The chart's controller Service (release name) and its port. */
-export const JENKINS_SERVICE = 'jenkins';
-export const JENKINS_PORT = 8080;
+export const JENKINS_SERVICE = jenkinsEndpoint.service;
+export const JENKINS_PORT = jenkinsEndpoint.port;
 export const BUILD_JOB = 'build-django';
 /** Where the pipeline ConfigMap is mounted in the controller. */
 export const PIPELINE_DIR = '/var/jenkins_home/pipelines';
@@ -137,7 +137,7 @@ export class Jenkins extends AddonChart {
       ECR_REPO: `${registry}/${django.repository}`,
       ECR_REPO_NAME: django.repository,
       AWS_REGION: env.aws.region,
-      SONAR_HOST_URL: SONARQUBE_URL,
+      SONAR_HOST_URL: sonarqubeEndpoint.url,
       SONAR_PROJECT_KEY: 'django_todo_project',
       SKIP_COMMIT_AUTHOR: 'argocd-image-updater',
       // For the postgres container (pod-level env reaches every container; the others ignore it).
@@ -166,7 +166,7 @@ export class Jenkins extends AddonChart {
         '    buildWrapperEnabled: true',
         '    installations:',
         '      - name: SonarQube',
-        `        serverUrl: ${SONARQUBE_URL}`,
+        `        serverUrl: ${sonarqubeEndpoint.url}`,
         'tool:',
         '  sonarRunnerInstallation:',
         '    installations:',

@@ -1,4 +1,5 @@
 import type { Construct } from 'constructs';
+import { jenkinsEndpoint, sonarqubeEndpoint } from '../config/endpoints';
 import { images } from '../config/images';
 import type { EnvironmentConfig } from '../config/types';
 import { AddonChart } from './lib/addon-chart';
@@ -11,12 +12,8 @@ import { UpstreamChart } from './lib/upstream-chart';
 /** Helm release name; the chart names its Service and StatefulSet `<release>-sonarqube`. */
 export const SONARQUBE_RELEASE = 'sonarqube';
 /** The Service the chart renders (and the Ingress and Jenkins point at). */
-export const SONARQUBE_SERVICE = 'sonarqube-sonarqube';
-export const SONARQUBE_PORT = 9000;
-/** In-cluster URL of SonarQube, for Jenkins and the setup hook. */
-export const SONARQUBE_URL = `http://${SONARQUBE_SERVICE}.sonarqube.svc.cluster.local:${SONARQUBE_PORT}`;
-/** Where SonarQube posts analysis results (the Jenkins sonar plugin's endpoint). */
-export const JENKINS_SONAR_WEBHOOK_URL = 'http://jenkins.jenkins.svc.cluster.local:8080/sonarqube-webhook/';
+export const SONARQUBE_SERVICE = sonarqubeEndpoint.service;
+export const SONARQUBE_PORT = sonarqubeEndpoint.port;
 
 /** Secrets produced by External Secrets; each holds only what its one consumer needs (seed S3). */
 export const SONARQUBE_DB_SECRET = 'sonarqube-db';
@@ -33,8 +30,8 @@ export const SONARQUBE_SETUP_JOB = 'sonarqube-setup';
 export function sonarqubeSetupScript(): string {
   return [
     'set -eu',
-    `S="${SONARQUBE_URL}"`,
-    `HOOK_URL="${JENKINS_SONAR_WEBHOOK_URL}"`,
+    `S="${sonarqubeEndpoint.url}"`,
+    `HOOK_URL="${jenkinsEndpoint.sonarWebhookUrl}"`,
     'echo "waiting for SonarQube at $S"',
     'until curl -fsS --max-time 10 "$S/api/system/status" | grep -q \'"status":"UP"\'; do sleep 10; done',
     'valid() { curl -fsS --max-time 20 -u "admin:$1" "$S/api/authentication/validate" | grep -q \'"valid":true\'; }',

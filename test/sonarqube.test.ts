@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { JENKINS_SONAR_WEBHOOK_URL, sonarqubeSetupScript } from '../charts/sonarqube';
+import { sonarqubeSetupScript } from '../charts/sonarqube';
+import { jenkinsEndpoint } from '../config/endpoints';
 import { images } from '../config/images';
 import type { SynthResult } from '../synth/pipeline';
 import { appOf, findObject, manifests, renderPlatform, type Obj } from './rendered';
@@ -97,7 +98,7 @@ describe('sonarqube setup script', () => {
   it('is idempotent: checks the current password and the webhook before changing them', () => {
     expect(script).toMatch(/if valid "\$ADMIN_PASSWORD"; then/);
     expect(script).toContain('api/webhooks/list');
-    expect(script).toContain(JENKINS_SONAR_WEBHOOK_URL);
-    expect(JENKINS_SONAR_WEBHOOK_URL).toBe('http://jenkins.jenkins.svc.cluster.local:8080/sonarqube-webhook/');
+    expect(script).toContain(jenkinsEndpoint.sonarWebhookUrl);
+    expect(jenkinsEndpoint.sonarWebhookUrl).toBe('http://jenkins.jenkins.svc.cluster.local:8080/sonarqube-webhook/');
   });
 });

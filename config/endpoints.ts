@@ -1,0 +1,17 @@
+/**
+ * In-cluster endpoints one app serves and another calls. Declared here, beside the contract, so an
+ * addon never imports another addon's file: the provider builds its Service from these names and
+ * the consumer reads the URL.
+ */
+import { contract } from './contract';
+
+const svc = (name: string, app: keyof typeof contract) => `${name}.${contract[app].namespace}.svc.cluster.local`;
+
+/** SonarQube's web Service (chart release `sonarqube`). */
+export const sonarqubeEndpoint = { service: 'sonarqube-sonarqube', port: 9000, url: `http://${svc('sonarqube-sonarqube', 'sonarqube')}:9000` } as const;
+
+/** Jenkins' controller Service and the path SonarQube's webhook posts to. */
+export const jenkinsEndpoint = { service: 'jenkins', port: 8080, sonarWebhookUrl: `http://${svc('jenkins', 'jenkins')}:8080/sonarqube-webhook/` } as const;
+
+/** Elasticsearch's HTTP Service (ECK names it `<resource>-es-http`; plain HTTP, TLS ends at the ALB). */
+export const elasticsearchEndpoint = { resource: 'elasticsearch', host: `elasticsearch-es-http.${contract['eck-stack'].namespace}.svc`, port: 9200 } as const;
