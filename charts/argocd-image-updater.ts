@@ -67,7 +67,7 @@ export class ArgocdImageUpdater extends AddonChart {
         serviceAccount: {
           create: true,
           name: 'argocd-image-updater',
-          annotations: IrsaServiceAccount.annotations(IrsaServiceAccount.roleArnFor(this, 'argocd-image-updater', 'argocd-image-updater')),
+          annotations: IrsaServiceAccount.annotationsFor(this, 'argocd-image-updater', 'argocd-image-updater'),
         },
         rbac: { enabled: true },
         config: {

@@ -53,7 +53,7 @@ export class AwsLoadBalancerController extends AddonChart {
         serviceAccount: {
           create: true,
           name: 'aws-load-balancer-controller',
-          annotations: IrsaServiceAccount.annotations(IrsaServiceAccount.roleArnFor(this, 'aws-load-balancer-controller', 'aws-load-balancer-controller')),
+          annotations: IrsaServiceAccount.annotationsFor(this, 'aws-load-balancer-controller', 'aws-load-balancer-controller'),
         },
         // Only Ingresses are used; LoadBalancer Services stay with the in-tree controller.
         enableServiceMutatorWebhook: false,

@@ -51,7 +51,7 @@ export class ExternalDns extends AddonChart {
           serviceAccount: {
             create: true,
             name: 'external-dns',
-            annotations: IrsaServiceAccount.annotations(IrsaServiceAccount.roleArnFor(this, 'external-dns', 'external-dns')),
+            annotations: IrsaServiceAccount.annotationsFor(this, 'external-dns', 'external-dns'),
           },
         },
       });

@@ -48,6 +48,11 @@ export class IrsaServiceAccount<A extends AppName> extends Construct {
     return { 'eks.amazonaws.com/role-arn': roleArn, 'eks.amazonaws.com/sts-regional-endpoints': 'true' };
   }
 
+  /** The IRSA annotations of a contract ServiceAccount of the chart's app, for charts that create it from values. */
+  static annotationsFor<A extends AppName>(chart: AddonChart, app: A, name: ServiceAccountName<A>): Record<string, string> {
+    return IrsaServiceAccount.annotations(IrsaServiceAccount.roleArnFor(chart, app, name));
+  }
+
   /** The role ARN of a contract ServiceAccount of the chart's app, for charts that create the account from values. */
   static roleArnFor<A extends AppName>(chart: AddonChart, app: A, name: ServiceAccountName<A>): string {
     if (app !== chart.app) throw new Error(`${chart.where}: ServiceAccount "${name}" belongs to ${app}, not to ${chart.app}`);
