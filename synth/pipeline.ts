@@ -130,16 +130,7 @@ function appOutput(env: EnvironmentConfig, chart: AddonChart, layers: string[][]
   const objects: ObjectFacts[] = [];
   const where = chart.where;
 
-  for (const obj of chart.toJson() as KubeObject[]) {
-    if (isClusterScoped(obj.apiVersion, obj.kind)) delete obj.metadata.namespace;
-    else obj.metadata.namespace ??= chart.namespace;
-    const id = `${obj.kind} "${obj.metadata.name}"`;
-    for (const p of validateObject(obj)) problems.add(`${where}: ${id}: ${p.path ? `${p.path}: ` : ''}${p.message}`);
-    const file = fileName({ kind: obj.kind, name: obj.metadata.name, ...(obj.metadata.namespace !== undefined ? { namespace: obj.metadata.namespace } : {}) }, chart.namespace);
-    if (files[`manifests/${file}`] !== undefined) problems.add(`${where}: two objects map to manifests/${file}`);
-    files[`manifests/${file}`] = toYaml(obj);
-    objects.push(factsOf(obj, file));
-  }
+  for (const obj of chart.toJson() as KubeObject[]) placeObject(obj, chart.namespace, where, files, objects, problems);
 
   const upstream = UpstreamChart.of(chart)?.request;
   const app: Record<string, unknown> = {
@@ -187,6 +178,21 @@ function appOutput(env: EnvironmentConfig, chart: AddonChart, layers: string[][]
   };
 }
 
+/**
+ * Puts one of our own objects into an app folder: namespace filled in (or dropped for
+ * cluster-scoped kinds), strictly validated, serialised under its file name, facts recorded.
+ */
+function placeObject(obj: KubeObject, namespace: string, where: string, files: Record<string, string>, objects: ObjectFacts[], problems: Problems): void {
+  if (isClusterScoped(obj.apiVersion, obj.kind)) delete obj.metadata.namespace;
+  else obj.metadata.namespace ??= namespace;
+  const id = `${obj.kind} "${obj.metadata.name}"`;
+  for (const p of validateObject(obj)) problems.add(`${where}: ${id}: ${p.path ? `${p.path}: ` : ''}${p.message}`);
+  const file = fileName({ kind: obj.kind, name: obj.metadata.name, ...(obj.metadata.namespace !== undefined ? { namespace: obj.metadata.namespace } : {}) }, namespace);
+  if (files[`manifests/${file}`] !== undefined) problems.add(`${where}: two objects map to manifests/${file}`);
+  files[`manifests/${file}`] = toYaml(obj);
+  objects.push(factsOf(obj, file));
+}
+
 /** Adds the environment-wide objects (see environment-objects.ts) to their app folders. */
 function addEnvironmentObjects(env: EnvironmentConfig, apps: AppOutput[], layers: string[][]): void {
   const own = apps.filter((a) => a.env === env.name);
@@ -198,13 +204,7 @@ function addEnvironmentObjects(env: EnvironmentConfig, apps: AppOutput[], layers
     const target = apps[i]!;
     const files: Record<string, string> = { ...target.files };
     const objects = [...target.objects];
-    for (const obj of extra.objects) {
-      for (const p of validateObject(obj)) problems.add(`${env.name}/${extra.app}: ${obj.kind} "${obj.metadata.name}": ${p.path ? `${p.path}: ` : ''}${p.message}`);
-      const file = fileName({ kind: obj.kind, name: obj.metadata.name, ...(obj.metadata.namespace !== undefined ? { namespace: obj.metadata.namespace } : {}) }, target.namespace);
-      if (files[`manifests/${file}`] !== undefined) problems.add(`${env.name}/${extra.app}: two objects map to manifests/${file}`);
-      files[`manifests/${file}`] = toYaml(obj);
-      objects.push(factsOf(obj, file));
-    }
+    for (const obj of extra.objects) placeObject(obj, target.namespace, `${env.name}/${extra.app}`, files, objects, problems);
     apps[i] = { ...target, files: sortKeys(files), objects: objects.sort((a, b) => a.file.localeCompare(b.file)) };
   }
   problems.throwIfAny();
