@@ -10,14 +10,13 @@ import { addons as defaultAddons } from '../charts';
 import type { AddonChart, AddonClass } from '../charts/lib/addon-chart';
 import { UpstreamChart } from '../charts/lib/upstream-chart';
 import { chartRepositories } from '../config/chart-versions';
-import { contract } from '../config/contract';
 import { environmentNames, loadEnvironment } from '../config/environments';
 import type { EnvironmentConfig } from '../config/types';
 import { readLock, sha256 } from './chart-lock';
 import { checkEnvironment } from './checks';
 import { environmentObjects } from './environment-objects';
 import { syncLayers } from './graph';
-import { locateHelm, type Helm } from './helm';
+import { helmVersion, locateHelm, type Helm } from './helm';
 import { factsOf, fileName, isClusterScoped, type KubeObject, type ObjectFacts, toYaml } from './objects';
 import { cacheDir as defaultCacheDir, chartsDir as defaultChartsDir, repoRoot } from './paths';
 import { Problems, SynthError } from './problems';
@@ -95,6 +94,7 @@ export async function synthesize(opts: SynthOptions = {}): Promise<SynthResult> 
   const cacheDir = opts.cacheDir ?? defaultCacheDir;
   const chartsDir = opts.chartsDir ?? defaultChartsDir;
   let helm: Helm | undefined;
+  let versionLogged = false;
   const getHelm = () => {
     helm ??= locateHelm(cacheDir);
     opts.log?.(`helm: ${helm.source}`);
@@ -107,7 +107,11 @@ export async function synthesize(opts: SynthOptions = {}): Promise<SynthResult> 
     cacheDir,
     helm: getHelm,
     codeVersion: codeVersion(),
-    onRender: (r) => opts.log?.(`rendering ${r.env}/${r.app}: ${r.chart}@${r.version}`),
+    onRender: (r) => {
+      if (!versionLogged && helm) opts.log?.(`helm version: ${helmVersion(helm)}`);
+      versionLogged = true;
+      opts.log?.(`rendering ${r.env}/${r.app}: ${r.chart}@${r.version}`);
+    },
   });
 
   const apps: AppOutput[] = [];
@@ -223,11 +227,6 @@ function chartDependencies(chart: AddonChart): string[] {
 
 function sortKeys<T>(o: Record<string, T>): Record<string, T> {
   return Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-}
-
-/** The namespace an app's objects live in, for tests and tools. */
-export function appNamespace(app: keyof typeof contract): string {
-  return contract[app].namespace;
 }
 
 export { SynthError };

@@ -131,18 +131,6 @@ export function schemaFor(apiVersion: string, kind: string): boolean {
   return locateSchema(apiVersion, kind) !== undefined;
 }
 
-/**
- * Compiles validators for the given kinds ahead of use (optional; validateObject compiles lazily).
- * Returns the kinds that have no schema.
- */
-export function precompile(kinds: readonly { apiVersion: string; kind: string }[]): string[] {
-  const missing: string[] = [];
-  for (const { apiVersion, kind } of kinds) {
-    if (!validatorFor(apiVersion, kind)) missing.push(`${apiVersion} ${kind}`);
-  }
-  return missing;
-}
-
 /** Validates one Kubernetes object; returns [] when it is valid. */
 export function validateObject(obj: unknown): SchemaProblem[] {
   if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) {
