@@ -1,4 +1,3 @@
-import { k8s } from 'cdk8s-plus-28';
 import type { Construct } from 'constructs';
 import { elasticsearchEndpoint } from '../config/endpoints';
 import type { EnvironmentConfig } from '../config/types';
@@ -14,12 +13,8 @@ export const ELASTICSEARCH_NAME = elasticsearchEndpoint.resource;
 export const KIBANA_NAME = 'kibana';
 /** Kibana's HTTP port. */
 export const KIBANA_PORT = 5601;
-/**
- * The Service the ALB targets: same pods and port as the operator's `kibana-kb-http`, but rendered
- * by this app (synth checks that an Ingress backend is part of the app; the operator's Service only
- * exists at run time).
- */
-export const KIBANA_ALB_SERVICE = 'kibana-alb';
+/** The HTTP Service the ECK operator creates for Kibana (`<name>-kb-http`); the ALB targets it. */
+export const KIBANA_SERVICE = `${KIBANA_NAME}-kb-http`;
 /** The Secret (file realm) that sets the `elastic` user's password. */
 export const ELASTIC_USER_SECRET = 'elastic-user';
 
@@ -43,9 +38,7 @@ export const ELASTIC_USER_SECRET = 'elastic-user';
  *   by construction (E2), and the seed's second, policy-less role is gone (E1).
  * - HTTP TLS is off on both (self-signed certificates disabled): the ALB terminates TLS. Kibana is
  *   behind the shared ALB at `kibana.<domain>` (health check `/api/status`). The Ingress targets
- *   `kibana-alb`, our own ClusterIP Service selecting the Kibana pods on 5601, instead of the
- *   operator's `kibana-kb-http`: synth only accepts backends the app renders, and the lib cannot
- *   yet declare an operator-created Service (`runtimeObjects` should accept kind Service).
+ *   the operator's `kibana-kb-http`, declared as a run-time object so synth's backend check knows it.
  * - Licence `basic` (the chart templates write that annotation themselves, so it is no value),
  *   telemetry off, `node.store.allow_mmap: false` (no vm.max_map_count tuning), the chart's
  *   default stack version (8.15.0).
@@ -55,7 +48,11 @@ export class EckStack extends AddonChart {
   static readonly dependsOn = ['external-secrets', 'aws-load-balancer-controller', 'eck-operator'] as const;
 
   constructor(scope: Construct, env: EnvironmentConfig) {
-    super(scope, { env, app: EckStack.app });
+    super(scope, {
+      env,
+      app: EckStack.app,
+      runtimeObjects: [{ kind: 'Service', name: KIBANA_SERVICE, ports: [KIBANA_PORT, 'http'], createdBy: 'the ECK operator, for the Kibana resource' }],
+    });
     const settings = env.apps['eck-stack'];
     const elastic = new SsmSecret(this, 'ElasticUser', {
       app: 'eck-stack',
@@ -132,20 +129,10 @@ export class EckStack extends AddonChart {
         },
       },
     });
-    // The operator creates `kibana-kb-http` at run time; synth only accepts Ingress backends the app
-    // renders, so the ALB targets an equivalent Service of ours that selects the same Kibana pods.
-    new k8s.KubeService(this, 'KibanaAlbService', {
-      metadata: { name: KIBANA_ALB_SERVICE },
-      spec: {
-        type: 'ClusterIP',
-        selector: { 'common.k8s.elastic.co/type': 'kibana', 'kibana.k8s.elastic.co/name': KIBANA_NAME },
-        ports: [{ name: 'http', port: KIBANA_PORT, targetPort: k8s.IntOrString.fromNumber(KIBANA_PORT), protocol: 'TCP' }],
-      },
-    });
     new AlbIngress(this, 'Ingress', {
       app: 'eck-stack',
       host: 'kibana',
-      backend: { service: KIBANA_ALB_SERVICE, port: KIBANA_PORT },
+      backend: { service: KIBANA_SERVICE, port: KIBANA_PORT },
       healthCheckPath: '/api/status',
     });
   }

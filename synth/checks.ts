@@ -3,6 +3,7 @@
  * one owner per object, Ingress hosts under the domain and unique, Ingress backends that exist,
  * and pod references (Secrets, ConfigMaps, ServiceAccounts) that the same app provides.
  */
+import type { RuntimeObject } from '../charts/lib/addon-chart';
 import type { EnvironmentConfig } from '../config/types';
 import { objectId, type ObjectFacts } from './objects';
 import { Problems } from './problems';
@@ -11,7 +12,7 @@ interface AppObjects {
   readonly app: string;
   readonly namespace: string;
   readonly objects: readonly ObjectFacts[];
-  readonly runtimeObjects: readonly string[];
+  readonly runtimeObjects: readonly RuntimeObject[];
 }
 
 /**
@@ -25,10 +26,7 @@ function providedNames(app: AppObjects, ownSecretsFromExternalSecrets: ReadonlyS
     if (o.kind === 'Secret' || o.kind === 'ConfigMap' || o.kind === 'ServiceAccount') provided.add(`${o.kind}/${o.namespace ?? ''}/${o.name}`);
   }
   ownSecretsFromExternalSecrets.forEach((s) => provided.add(s));
-  for (const ref of app.runtimeObjects) {
-    const [kind, name] = ref.split('/');
-    provided.add(`${kind}/${app.namespace}/${name}`);
-  }
+  for (const o of app.runtimeObjects) provided.add(`${o.kind}/${app.namespace}/${o.name}`);
   return provided;
 }
 
@@ -52,7 +50,8 @@ export function checkEnvironment(env: EnvironmentConfig, apps: readonly AppObjec
       }
     }
 
-    const services = new Map(app.objects.filter((o) => o.kind === 'Service').map((o) => [`${o.namespace}/${o.name}`, o.servicePorts ?? []]));
+    const services = new Map<string, readonly (number | string)[]>(app.objects.filter((o) => o.kind === 'Service').map((o) => [`${o.namespace}/${o.name}`, o.servicePorts ?? []]));
+    for (const o of app.runtimeObjects) if (o.kind === 'Service') services.set(`${app.namespace}/${o.name}`, o.ports);
     for (const o of app.objects.filter((x) => x.ingress)) {
       for (const backend of o.ingress!.backends) {
         const [service, port] = backend.split(':') as [string, string];

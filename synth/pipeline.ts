@@ -7,7 +7,7 @@ import { App } from 'cdk8s';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { addons as defaultAddons } from '../charts';
-import type { AddonChart, AddonClass } from '../charts/lib/addon-chart';
+import type { AddonChart, AddonClass, RuntimeObject } from '../charts/lib/addon-chart';
 import { UpstreamChart } from '../charts/lib/upstream-chart';
 import { chartRepositories } from '../config/chart-versions';
 import { environmentNames, loadEnvironment } from '../config/environments';
@@ -45,8 +45,8 @@ export interface AppOutput {
   /** Files relative to the app folder (manifests/..., values/..., app.json). */
   readonly files: Readonly<Record<string, string>>;
   readonly objects: readonly ObjectFacts[];
-  /** `Kind/name` of objects created in the cluster at run time that pods may reference. */
-  readonly runtimeObjects: readonly string[];
+  /** Objects created in the cluster at run time that pods and Ingresses may reference. */
+  readonly runtimeObjects: readonly RuntimeObject[];
 }
 
 export interface SynthResult {
@@ -178,7 +178,7 @@ function appOutput(env: EnvironmentConfig, chart: AddonChart, layers: string[][]
     dependsOn: chartDependencies(chart),
     files: sortKeys(files),
     objects: objects.sort((a, b) => a.file.localeCompare(b.file)),
-    runtimeObjects: chart.runtimeObjects.map((o) => `${o.kind}/${o.name}`),
+    runtimeObjects: chart.runtimeObjects,
   };
 }
 

@@ -114,9 +114,9 @@ describe.each(['dev', 'prod'])('%s', (envName) => {
       expect(ing.metadata.annotations?.['alb.ingress.kubernetes.io/healthcheck-path']).toBe('/api/status');
       const backend = ing.spec.rules[0].http.paths[0].backend.service;
       expect(backend.port.number).toBe(5601);
-      const svc = find(a, 'Service', backend.name);
-      expect(svc.spec.ports[0].port).toBe(5601);
-      expect(svc.spec.selector).toEqual({ 'common.k8s.elastic.co/type': 'kibana', 'kibana.k8s.elastic.co/name': 'kibana' });
+      // The operator's Service for the Kibana resource, declared as created at run time.
+      expect(backend.name).toBe(`${find(a, 'Kibana', 'kibana').metadata.name}-kb-http`);
+      expect(a.runtimeObjects).toContainEqual(expect.objectContaining({ kind: 'Service', name: backend.name, ports: [5601, 'http'] }));
     });
 
     it('syncs after the operator and after the cluster addons', () => {
@@ -133,7 +133,7 @@ describe.each(['dev', 'prod'])('%s', (envName) => {
 
     it('emits only schema-valid ECK and External Secrets objects', () => {
       const kinds = app(envName, 'eck-stack').objects.map((o) => o.kind).sort();
-      expect(kinds).toEqual(['Elasticsearch', 'ExternalSecret', 'Ingress', 'Kibana', 'SecretStore', 'Service', 'ServiceAccount']);
+      expect(kinds).toEqual(['Elasticsearch', 'ExternalSecret', 'Ingress', 'Kibana', 'SecretStore', 'ServiceAccount']);
     });
   });
 });

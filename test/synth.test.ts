@@ -5,6 +5,7 @@ import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { addons } from '../charts';
 import { AddonChart, type AddonClass } from '../charts/lib/addon-chart';
+import { AlbIngress } from '../charts/lib/alb-ingress';
 import type { EnvironmentConfig } from '../config/types';
 import { repoRoot } from '../synth/paths';
 import { synthesize } from '../synth/pipeline';
@@ -138,5 +139,29 @@ describe('validation during synth', () => {
   it('rejects a dependency cycle, naming it', async () => {
     const cyclic = addons.map((a) => (a.app === 'external-secrets' ? Object.assign(class extends (a as unknown as typeof AddonChart) {}, { app: a.app, dependsOn: ['external-dns'] }) : a)) as unknown as AddonClass[];
     await expect(synthesize({ environments: ['dev'], addons: cyclic })).rejects.toThrow('dev: dependency cycle: external-dns -> external-secrets -> external-dns');
+  });
+});
+
+describe('cross-object checks', () => {
+  it('rejects an Ingress whose backend Service the app neither renders nor declares', async () => {
+    class NoBackend extends AddonChart {
+      static readonly app = 'prometheus';
+      static readonly dependsOn = [] as const;
+      constructor(scope: Construct, env: EnvironmentConfig) {
+        super(scope, { env, app: 'prometheus' });
+        new AlbIngress(this, 'I', { app: 'prometheus', host: 'grafana', backend: { service: 'grafana', port: 80 } });
+      }
+    }
+    class Declared extends AddonChart {
+      static readonly app = 'prometheus';
+      static readonly dependsOn = [] as const;
+      constructor(scope: Construct, env: EnvironmentConfig) {
+        super(scope, { env, app: 'prometheus', runtimeObjects: [{ kind: 'Service', name: 'grafana', ports: [80], createdBy: 'test' }] });
+        new AlbIngress(this, 'I', { app: 'prometheus', host: 'grafana', backend: { service: 'grafana', port: 80 } });
+      }
+    }
+    const base = addons.filter((a) => ['external-secrets', 'aws-load-balancer-controller', 'cluster-config', 'external-dns'].includes(a.app));
+    await expect(synthesize({ environments: ['dev'], addons: [...base, NoBackend] })).rejects.toThrow('dev/prometheus: Ingress "grafana": backend Service "grafana" is not part of this app');
+    await expect(synthesize({ environments: ['dev'], addons: [...base, Declared] })).resolves.toBeDefined();
   });
 });

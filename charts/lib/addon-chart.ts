@@ -23,8 +23,8 @@ export interface AddonChartProps {
    */
   readonly ignoreDifferences?: readonly IgnoreDifference[];
   /**
-   * Secrets or ConfigMaps that something in the cluster creates at run time (a hook Job, an
-   * operator), which pods of this app may reference although no rendered object provides them.
+   * Objects something in the cluster creates at run time (a hook Job, an operator) that this app's
+   * pods or Ingresses reference although no rendered object provides them.
    * @default []
    */
   readonly runtimeObjects?: readonly RuntimeObject[];
@@ -53,11 +53,10 @@ export interface ImageUpdaterParams {
 }
 
 /** An object created in the cluster at run time, with who creates it. */
-export interface RuntimeObject {
-  readonly kind: 'Secret' | 'ConfigMap';
-  readonly name: string;
-  readonly createdBy: string;
-}
+export type RuntimeObject =
+  | { readonly kind: 'Secret' | 'ConfigMap'; readonly name: string; readonly createdBy: string }
+  /** A Service (e.g. one an operator creates for its custom resource), with its port numbers and names. */
+  | { readonly kind: 'Service'; readonly name: string; readonly ports: readonly (number | string)[]; readonly createdBy: string };
 
 /** One Argo CD `ignoreDifferences` entry. */
 export interface IgnoreDifference {
