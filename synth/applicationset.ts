@@ -100,51 +100,17 @@ export function templatePatch(env: EnvironmentConfig): string {
   ].join('\n');
 }
 
-/** Checks what Argo CD would otherwise only find at run time (a failed template in the controller). */
-function checkApps(env: EnvironmentConfig, apps: readonly AppSummary[], layers: readonly (readonly string[])[]): void {
-  const errors: string[] = [];
-  for (const a of apps) {
-    const where = `${env.name}/${a.app}: app.json`;
-    const p = a.params;
-    if (p.name !== a.app) errors.push(`${where}: name "${String(p.name)}" differs from the folder`);
-    if (typeof p.namespace !== 'string' || !Array.isArray(p.syncOptions) || !Array.isArray(p.ignoreDifferences) || typeof p.layer !== 'number') {
-      errors.push(`${where}: needs namespace, syncOptions, ignoreDifferences and layer`);
-    }
-    if (!layers[a.layer]?.includes(a.app)) errors.push(`${where}: layer ${a.layer} is not the app's topological layer`);
-    const chart = p.chart as Record<string, unknown> | undefined;
-    if (chart !== undefined) {
-      for (const k of ['mode', 'repoURL', 'chart', 'version', 'release', 'namespace', 'valuesFile']) {
-        if (typeof chart[k] !== 'string') errors.push(`${where}: chart.${k} must be a string`);
-      }
-      // Argo CD's helm source has no namespace field: the release is templated into the destination namespace.
-      if (chart.mode === 'inflate' && chart.namespace !== p.namespace) {
-        errors.push(`${where}: inflate mode needs the release namespace "${String(chart.namespace)}" to be the app's namespace "${String(p.namespace)}"`);
-      }
-    }
-    const iu = p.imageUpdater as Record<string, unknown> | undefined;
-    if (iu !== undefined) {
-      if (typeof iu.imageList !== 'string' || !/^[a-z0-9][-a-z0-9_]*=[^,=\s]+(,[a-z0-9][-a-z0-9_]*=[^,=\s]+)*$/.test(iu.imageList)) {
-        errors.push(`${where}: imageUpdater.imageList must be "<alias>=<image>[,…]", got ${JSON.stringify(iu.imageList)}`);
-      }
-      if (iu.writeBackTarget !== undefined && (typeof iu.writeBackTarget !== 'string' || iu.writeBackTarget === '')) errors.push(`${where}: imageUpdater.writeBackTarget must be a non-empty string`);
-      const ann = iu.annotations;
-      if (ann === null || typeof ann !== 'object' || Array.isArray(ann) || Object.values(ann).some((v) => typeof v !== 'string')) {
-        errors.push(`${where}: imageUpdater.annotations must map annotation names to strings`);
-      } else {
-        for (const k of Object.keys(ann)) {
-          if (!/^[a-z0-9][-a-z0-9_.]*$/.test(k) || ['image-list', 'write-back-method', 'git-branch', 'write-back-target'].includes(k)) {
-            errors.push(`${where}: imageUpdater.annotations key "${k}" is invalid or set by the generator`);
-          }
-        }
-      }
-    }
-  }
+/** Each app's layer label must be the RollingSync step that lists it. */
+function checkLayers(env: EnvironmentConfig, apps: readonly AppSummary[], layers: readonly (readonly string[])[]): void {
+  const errors = apps
+    .filter((a) => !layers[a.params.layer]?.includes(a.app))
+    .map((a) => `${env.name}/${a.app}: app.json: layer ${a.params.layer} is not the app's topological layer`);
   if (errors.length > 0) throw new Error(errors.join('\n'));
 }
 
 /** The environment's ApplicationSet. */
 export function applicationSet(env: EnvironmentConfig, apps: readonly AppSummary[], layers: readonly (readonly string[])[]): KubeObject {
-  checkApps(env, apps, layers);
+  checkLayers(env, apps, layers);
   return {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'ApplicationSet',

@@ -5,15 +5,13 @@
  */
 import type { EnvironmentConfig } from '../config/types';
 import { applicationSet } from './applicationset';
+import type { AppParams } from './app-params';
 import type { KubeObject } from './objects';
 
+/** What the environment-wide objects need to know of each app. */
 export interface AppSummary {
   readonly app: string;
-  readonly namespace: string;
-  readonly layer: number;
-  readonly dependsOn: readonly string[];
-  /** Parsed app.json of the app. */
-  readonly params: Readonly<Record<string, unknown>>;
+  readonly params: AppParams;
 }
 
 export interface EnvironmentObjects {

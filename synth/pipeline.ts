@@ -12,6 +12,7 @@ import { UpstreamChart } from '../charts/lib/upstream-chart';
 import { chartRepositories } from '../config/chart-versions';
 import { environmentNames, loadEnvironment } from '../config/environments';
 import type { EnvironmentConfig } from '../config/types';
+import type { AppParams } from './app-params';
 import { readLock, sha256 } from './chart-lock';
 import { checkEnvironment } from './checks';
 import { environmentObjects } from './environment-objects';
@@ -42,6 +43,8 @@ export interface AppOutput {
   readonly namespace: string;
   readonly layer: number;
   readonly dependsOn: readonly string[];
+  /** What app.json holds. */
+  readonly params: AppParams;
   /** Files relative to the app folder (manifests/..., values/..., app.json). */
   readonly files: Readonly<Record<string, string>>;
   readonly objects: readonly ObjectFacts[];
@@ -137,7 +140,7 @@ function appOutput(env: EnvironmentConfig, chart: AddonChart, layers: string[][]
   for (const obj of chart.toJson() as KubeObject[]) placeObject(obj, chart.namespace, where, files, objects, problems);
 
   const upstream = UpstreamChart.of(chart)?.request;
-  const app: Record<string, unknown> = {
+  const params: AppParams = {
     name: chart.app,
     namespace: chart.namespace,
     dependsOn: chartDependencies(chart),
@@ -145,18 +148,23 @@ function appOutput(env: EnvironmentConfig, chart: AddonChart, layers: string[][]
     ignoreDifferences: chart.ignoreDifferences,
     source: chart.sourceType,
     ...(chart.imageUpdater ? { imageUpdater: chart.imageUpdater } : {}),
+    ...(upstream
+      ? {
+          chart: {
+            mode: upstream.mode,
+            repoURL: chartRepositories[upstream.chart],
+            chart: upstream.chart,
+            version: upstream.version,
+            release: upstream.release,
+            namespace: upstream.namespace,
+            valuesFile: `values/${upstream.release}.yaml`,
+          },
+        }
+      : {}),
+    layer: layers.findIndex((l) => l.includes(chart.app)),
   };
   if (upstream) {
     files[`values/${upstream.release}.yaml`] = toYaml(upstream.values);
-    app.chart = {
-      mode: upstream.mode,
-      repoURL: chartRepositories[upstream.chart],
-      chart: upstream.chart,
-      version: upstream.version,
-      release: upstream.release,
-      namespace: upstream.namespace,
-      valuesFile: `values/${upstream.release}.yaml`,
-    };
     const rendered = releases.find((r) => r.request === upstream);
     if (rendered) {
       for (const [file, content] of Object.entries(rendered.files)) {
@@ -168,14 +176,14 @@ function appOutput(env: EnvironmentConfig, chart: AddonChart, layers: string[][]
   }
   problems.throwIfAny();
   if (chart.sourceType === 'kustomize') files['manifests/kustomization.yaml'] = kustomization(files);
-  const layer = layers.findIndex((l) => l.includes(chart.app));
-  files['app.json'] = `${JSON.stringify({ ...app, layer }, null, 2)}\n`;
+  files['app.json'] = `${JSON.stringify(params, null, 2)}\n`;
   return {
     env: env.name,
     app: chart.app,
     namespace: chart.namespace,
-    layer,
-    dependsOn: chartDependencies(chart),
+    layer: params.layer,
+    dependsOn: params.dependsOn,
+    params,
     files: sortKeys(files),
     objects: objects.sort((a, b) => a.file.localeCompare(b.file)),
     runtimeObjects: chart.runtimeObjects,
@@ -199,10 +207,8 @@ function placeObject(obj: KubeObject, namespace: string, where: string, files: R
 
 /** Adds the environment-wide objects (see environment-objects.ts) to their app folders. */
 function addEnvironmentObjects(env: EnvironmentConfig, apps: AppOutput[], layers: string[][]): void {
-  const own = apps.filter((a) => a.env === env.name);
-  const summaries = own.map((a) => ({ app: a.app, namespace: a.namespace, layer: a.layer, dependsOn: a.dependsOn, params: JSON.parse(a.files['app.json']!) as Record<string, unknown> }));
   const problems = new Problems();
-  for (const extra of environmentObjects(env, summaries, layers)) {
+  for (const extra of environmentObjects(env, apps.filter((a) => a.env === env.name), layers)) {
     const i = apps.findIndex((a) => a.env === env.name && a.app === extra.app);
     if (i < 0) throw new Error(`${env.name}: environment objects for unknown app "${extra.app}"`);
     const target = apps[i]!;

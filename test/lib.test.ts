@@ -25,6 +25,22 @@ describe('AddonChart', () => {
   });
 });
 
+describe('AddonChart imageUpdater', () => {
+  const make = (imageUpdater: ConstructorParameters<typeof AddonChart>[1]['imageUpdater']) =>
+    new AddonChart(Testing.app(), { env: loadEnvironment('dev'), app: 'django', imageUpdater });
+  const valid = { imageList: 'django=111111111111.dkr.ecr.us-east-1.amazonaws.com/django-todo', annotations: { 'django.update-strategy': 'newest-build' } };
+
+  it('accepts a well-formed image list and annotations', () => {
+    expect(make(valid).imageUpdater).toEqual(valid);
+  });
+
+  it('rejects what the Image Updater or the generator would reject at run time', () => {
+    expect(() => make({ ...valid, imageList: 'no alias' })).toThrow('dev/django: imageUpdater.imageList must be "<alias>=<image>[,…]", got "no alias"');
+    expect(() => make({ ...valid, annotations: { 'write-back-method': 'git' } })).toThrow('dev/django: imageUpdater.annotations key "write-back-method" is invalid or set by the generator');
+    expect(() => make({ ...valid, writeBackTarget: '' })).toThrow('dev/django: imageUpdater.writeBackTarget must not be empty');
+  });
+});
+
 describe('AlbIngress', () => {
   it('joins the shared ALB with HTTPS redirect and an ExternalDNS host', () => {
     const c = chart('prometheus');
@@ -120,6 +136,16 @@ describe('UpstreamChart', () => {
     const u = new UpstreamChart(c, 'C', { chart: 'external-secrets', release: 'external-secrets', values: { installCRDs: true } });
     expect(u.request).toMatchObject({ env: 'prod', app: 'external-secrets', chart: 'external-secrets', version: '0.9.18', namespace: 'kube-system', includeCrds: true, mode: 'render' });
     expect(Testing.synth(c)).toEqual([]);
+  });
+
+  it('needs the app\'s namespace in inflate mode (Argo CD templates into the destination namespace)', () => {
+    const prod = loadEnvironment('prod');
+    const env = { ...prod, apps: { ...prod.apps, 'external-secrets': { enabled: true, chartMode: 'inflate' as const } } };
+    const chartFor = () => new AddonChart(Testing.app(), { env, app: 'external-secrets' });
+    expect(() => new UpstreamChart(chartFor(), 'C', { chart: 'external-secrets', release: 'r', namespace: 'other', values: {} })).toThrow(
+      'prod/external-secrets: chart external-secrets: inflate mode needs the release namespace "other" to be the app\'s namespace "kube-system"',
+    );
+    expect(new UpstreamChart(chartFor(), 'D', { chart: 'external-secrets', release: 'd', values: {} }).request.mode).toBe('inflate');
   });
 
   it('rejects a bad release, a patch without reason and a second chart', () => {

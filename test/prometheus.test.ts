@@ -109,7 +109,7 @@ describe.each(['dev', 'prod'])('%s', (envName) => {
 
   it('leaves the admission certificate to the hook Jobs (declared run-time Secret, caBundle ignored)', () => {
     const a = app(envName, 'prometheus');
-    expect(a.runtimeObjects).toContain(`Secret/${RELEASE}-admission`);
+    expect(a.runtimeObjects).toContainEqual(expect.objectContaining({ kind: 'Secret', name: `${RELEASE}-admission` }));
     const ignored = appJson(a).ignoreDifferences as { kind: string; name: string }[];
     for (const kind of ['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration']) {
       const hook = find(a, kind, `${RELEASE}-admission`);

@@ -42,6 +42,23 @@ export interface AddonChartProps {
   readonly imageUpdater?: ImageUpdaterParams;
 }
 
+/** Annotations the ApplicationSet sets itself (write-back to the environment's branch). */
+const GENERATED_IU_ANNOTATIONS = ['image-list', 'write-back-method', 'git-branch', 'write-back-target'];
+
+/** Checks what the Image Updater (and the generator's Go templates) would only reject at run time. */
+function checkImageUpdater(where: string, iu: ImageUpdaterParams): ImageUpdaterParams {
+  if (!/^[a-z0-9][-a-z0-9_]*=[^,=\s]+(,[a-z0-9][-a-z0-9_]*=[^,=\s]+)*$/.test(iu.imageList)) {
+    throw new Error(`${where}: imageUpdater.imageList must be "<alias>=<image>[,…]", got ${JSON.stringify(iu.imageList)}`);
+  }
+  if (iu.writeBackTarget === '') throw new Error(`${where}: imageUpdater.writeBackTarget must not be empty`);
+  for (const k of Object.keys(iu.annotations)) {
+    if (!/^[a-z0-9][-a-z0-9_.]*$/.test(k) || GENERATED_IU_ANNOTATIONS.includes(k)) {
+      throw new Error(`${where}: imageUpdater.annotations key "${k}" is invalid or set by the generator`);
+    }
+  }
+  return iu;
+}
+
 /** What the Image Updater tracks for an app. */
 export interface ImageUpdaterParams {
   /** `<alias>=<image>[,…]`, e.g. `django=123456789012.dkr.ecr.us-east-1.amazonaws.com/django-todo`. */
@@ -101,7 +118,7 @@ export class AddonChart extends Chart {
     this.ignoreDifferences = props.ignoreDifferences ?? [];
     this.runtimeObjects = props.runtimeObjects ?? [];
     this.sourceType = props.sourceType ?? 'directory';
-    if (props.imageUpdater) this.imageUpdater = props.imageUpdater;
+    if (props.imageUpdater) this.imageUpdater = checkImageUpdater(`${props.env.name}/${props.app}`, props.imageUpdater);
   }
 
   /** `<env>/<app>`, the prefix of every error about this chart. */

@@ -98,13 +98,18 @@ export class UpstreamChart<C extends ChartName> extends Construct {
     if (others.length > 0) throw new Error(`${where}: an app holds at most one upstream chart (already has ${others[0]!.request.chart})`);
 
     const settings = chart.env.apps[chart.app];
+    const namespace = props.namespace ?? chart.namespace;
+    // Argo CD's helm source has no namespace of its own: it templates into the app's namespace.
+    if (settings.chartMode === 'inflate' && namespace !== chart.namespace) {
+      throw new Error(`${where}: inflate mode needs the release namespace "${namespace}" to be the app's namespace "${chart.namespace}"`);
+    }
     this.request = {
       env: chart.env.name,
       app: chart.app,
       chart: props.chart,
       version: chart.env.charts[props.chart],
       release: props.release,
-      namespace: props.namespace ?? chart.namespace,
+      namespace,
       values: JSON.parse(JSON.stringify(props.values)) as Record<string, unknown>,
       includeCrds: props.includeCrds ?? true,
       patches: props.patches ?? [],
