@@ -5,7 +5,8 @@ import { AddonChart } from './lib/addon-chart';
 
 /**
  * Cluster-wide settings no chart owns: the default StorageClass (gp3, encrypted, bound where the
- * pod lands). The seed created it from Terraform; here Argo CD owns it like everything else.
+ * pod lands), and EKS's own gp2 class demoted from default so a claim without a class never has
+ * two defaults to choose from. The seed did both from Terraform; here Argo CD owns them.
  */
 export class ClusterConfig extends AddonChart {
   static readonly app = 'cluster-config';
@@ -20,6 +21,19 @@ export class ClusterConfig extends AddonChart {
       reclaimPolicy: 'Delete',
       volumeBindingMode: 'WaitForFirstConsumer',
       allowVolumeExpansion: true,
+    });
+    // EKS creates gp2; this is a partial object applied server-side, so Argo CD owns only the
+    // annotation (provisioner is required by the schema and equals EKS's). It never prunes or
+    // deletes the class, which existing volumes may still use.
+    new k8s.KubeStorageClass(this, 'Gp2', {
+      metadata: {
+        name: 'gp2',
+        annotations: {
+          'storageclass.kubernetes.io/is-default-class': 'false',
+          'argocd.argoproj.io/sync-options': 'ServerSideApply=true,Prune=false,Delete=false',
+        },
+      },
+      provisioner: 'kubernetes.io/aws-ebs',
     });
   }
 }

@@ -120,7 +120,7 @@ export class Django extends AddonChart {
       runAsUser: DJANGO_UID,
       command: ['python', 'manage.py', 'migrate', '--noinput'],
       env: [...plainEnv, ...secretEnv],
-      resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '512Mi' } },
+      resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
       backoffLimit: 3,
     });
 

@@ -13,6 +13,8 @@ export const GRAFANA_ADMIN_SECRET = 'grafana-admin';
 /** Secret the admission webhook's certgen hook Job creates in the cluster (`<release>-admission`). */
 export const ADMISSION_SECRET = `${RELEASE}-admission`;
 const ADMISSION_WEBHOOK = `${RELEASE}-admission`;
+/** The chart's node-exporter DaemonSet (needs the node's namespaces and filesystems). */
+const NODE_EXPORTER = `${RELEASE}-prometheus-node-exporter`;
 
 /**
  * Prometheus (kube-prometheus-stack 58.5.3): Prometheus operator, Prometheus, Alertmanager,
@@ -59,6 +61,10 @@ export class Prometheus extends AddonChart {
       ignoreDifferences: [
         { group: 'admissionregistration.k8s.io', kind: 'MutatingWebhookConfiguration', name: ADMISSION_WEBHOOK, jqPathExpressions: ['.webhooks[]?.clientConfig.caBundle'] },
         { group: 'admissionregistration.k8s.io', kind: 'ValidatingWebhookConfiguration', name: ADMISSION_WEBHOOK, jqPathExpressions: ['.webhooks[]?.clientConfig.caBundle'] },
+      ],
+      policyWaivers: [
+        { check: 'pod-security-baseline', kind: 'DaemonSet', name: NODE_EXPORTER, reason: 'node-exporter reports the node itself: hostNetwork for its interfaces, hostPID for its processes' },
+        { check: 'no-host-path', kind: 'DaemonSet', name: NODE_EXPORTER, reason: 'node-exporter reads the node\'s /proc, /sys and root filesystem (read-only mounts) for node metrics' },
       ],
     });
     const settings = env.apps.prometheus;

@@ -26,10 +26,8 @@ const appsPool: NodePool = {
   diskSizeGiB: 30,
 };
 
-const small = (cpu: string, memory: string, limitMemory = memory): Resources => ({
-  requests: { cpu, memory },
-  limits: { memory: limitMemory },
-});
+/** Requests and limits; CPU limits are generous (4-10x the request) so bursts are not throttled. */
+const sized = (request: { cpu: string; memory: string }, limit: { cpu: string; memory: string }): Resources => ({ requests: request, limits: limit });
 
 /** App settings both environments start from (the seed's sizing). */
 const baseApps: AppSettings = {
@@ -38,7 +36,7 @@ const baseApps: AppSettings = {
   'aws-load-balancer-controller': { enabled: true },
   'external-dns': { enabled: true },
   argocd: { enabled: true },
-  'argocd-image-updater': { enabled: true, logLevel: 'info', kubeEvents: false },
+  'argocd-image-updater': { enabled: true, logLevel: 'info', kubeEvents: true },
   sonarqube: {
     enabled: true,
     resources: { requests: { cpu: '400m', memory: '2048M' }, limits: { cpu: '800m', memory: '6144M' } },
@@ -54,8 +52,8 @@ const baseApps: AppSettings = {
     repository: 'django-todo',
     defaultTag: '0.1.0',
     replicas: 2,
-    resources: small('100m', '256Mi', '512Mi'),
-    nginxResources: small('20m', '32Mi', '64Mi'),
+    resources: sized({ cpu: '100m', memory: '256Mi' }, { cpu: '1', memory: '512Mi' }),
+    nginxResources: sized({ cpu: '20m', memory: '32Mi' }, { cpu: '200m', memory: '64Mi' }),
     debug: false,
   },
   'eck-operator': { enabled: true },

@@ -41,7 +41,7 @@ export interface NodePool {
 /** CPU and memory for one container, in Kubernetes quantity strings. */
 export interface Resources {
   readonly requests: { readonly cpu: string; readonly memory: string };
-  readonly limits: { readonly cpu?: string; readonly memory: string };
+  readonly limits: { readonly cpu: string; readonly memory: string };
 }
 
 /** How Argo CD gets an upstream chart's objects. */

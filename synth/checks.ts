@@ -1,11 +1,13 @@
 /**
- * Checks across the objects of one environment that no single object's schema can express:
- * one owner per object, Ingress hosts under the domain and unique, Ingress backends that exist,
- * and pod references (Secrets, ConfigMaps, ServiceAccounts) that the same app provides.
+ * Checks across the objects of one environment that no single object's schema can express.
+ * Hard errors: one owner per object, Ingress backends that exist. Policy findings (waivable, see
+ * synth/policy/): Ingress hosts under the domain and unique, and pod references (Secrets,
+ * ConfigMaps, ServiceAccounts) that the same app provides.
  */
 import type { RuntimeObject } from '../charts/lib/addon-chart';
 import type { EnvironmentConfig } from '../config/types';
 import { objectId, type ObjectFacts } from './objects';
+import type { LocatedFinding } from './policy/report';
 import { Problems } from './problems';
 
 interface AppObjects {
@@ -30,22 +32,25 @@ function providedNames(app: AppObjects, ownSecretsFromExternalSecrets: ReadonlyS
   return provided;
 }
 
-export function checkEnvironment(env: EnvironmentConfig, apps: readonly AppObjects[]): void {
+/** Throws on hard errors; returns the policy findings. */
+export function checkEnvironment(env: EnvironmentConfig, apps: readonly AppObjects[]): LocatedFinding[] {
   const problems = new Problems();
+  const findings: LocatedFinding[] = [];
   const owners = new Map<string, string>();
   const hosts = new Map<string, string>();
 
   for (const app of apps) {
     const where = `${env.name}/${app.app}`;
+    const finding = (check: LocatedFinding['check'], object: ObjectFacts, message: string) => findings.push({ app: app.app, object, check, message });
     for (const o of app.objects) {
       const id = objectId(o);
       const other = owners.get(id);
       if (other && other !== app.app) problems.add(`${where}: ${o.kind} "${o.name}" is also rendered by ${other} (two owners)`);
       owners.set(id, app.app);
       for (const host of o.ingress?.hosts ?? []) {
-        if (host !== env.domain && !host.endsWith(`.${env.domain}`)) problems.add(`${where}: Ingress "${o.name}": host "${host}" is not under the environment's domain ${env.domain}`);
+        if (host !== env.domain && !host.endsWith(`.${env.domain}`)) finding('ingress-host', o, `host "${host}" is not under the environment's domain ${env.domain}`);
         const seen = hosts.get(host);
-        if (seen) problems.add(`${where}: Ingress "${o.name}": host "${host}" is already served by ${seen}`);
+        if (seen) finding('ingress-host', o, `host "${host}" is already served by ${seen}`);
         hosts.set(host, `${app.app}/${o.name}`);
       }
     }
@@ -66,11 +71,10 @@ export function checkEnvironment(env: EnvironmentConfig, apps: readonly AppObjec
     for (const o of app.objects) {
       for (const ref of o.podRefs ?? []) {
         const [kind, name] = ref.split('/') as [string, string];
-        if (!provided.has(`${kind}/${o.namespace ?? ''}/${name}`)) {
-          problems.add(`${where}: ${o.kind} "${o.name}" references ${kind} "${name}", which this app does not provide`);
-        }
+        if (!provided.has(`${kind}/${o.namespace ?? ''}/${name}`)) finding('pod-refs', o, `references ${kind} "${name}", which this app does not provide`);
       }
     }
   }
   problems.throwIfAny();
+  return findings;
 }

@@ -3,6 +3,8 @@
  * cross-object checks need, and their canonical YAML.
  */
 import { Yaml } from 'cdk8s';
+import type { PolicyCheckId } from '../charts/lib/policy-waiver';
+import { objectFindings } from './policy/object-policy';
 
 export interface KubeObject {
   apiVersion: string;
@@ -25,6 +27,23 @@ export interface ObjectFacts {
   readonly servicePorts?: readonly (number | string)[];
   /** Ingress hosts and backends (`service:port`). */
   readonly ingress?: { readonly hosts: readonly string[]; readonly backends: readonly string[] };
+  /** What the object-level policy checks found (see synth/policy/). */
+  readonly findings?: readonly PolicyFinding[];
+}
+
+/** One policy check's complaint about one object. */
+export interface PolicyFinding {
+  readonly check: PolicyCheckId;
+  readonly message: string;
+}
+
+/** Who wrote an object: our constructs, or an upstream chart we render. */
+export type Origin = 'own' | 'upstream';
+
+/** A pod template: the pod's metadata and spec. */
+export interface PodTemplate {
+  readonly metadata: { readonly labels?: Record<string, string>; readonly annotations?: Record<string, string> };
+  readonly spec: Record<string, unknown>;
 }
 
 /** Core kinds that are cluster-scoped; CRD scopes come from the CRDs themselves. */
@@ -83,13 +102,16 @@ const POD_TEMPLATE_PATHS: Record<string, readonly string[]> = {
   CronJob: ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
 };
 
-/** The pod spec of a workload object, if it has one. */
-export function podSpec(obj: KubeObject): Record<string, unknown> | undefined {
+/** The pod template of a workload object (a Pod is its own template), if it has one. */
+export function podTemplate(obj: KubeObject): PodTemplate | undefined {
   const path = POD_TEMPLATE_PATHS[obj.kind];
   if (!path || group(obj.apiVersion).includes('.')) return undefined;
-  let node: unknown = obj;
-  for (const key of path) node = (node as Record<string, unknown> | undefined)?.[key];
-  return node && typeof node === 'object' ? (node as Record<string, unknown>) : undefined;
+  let parent: unknown = obj;
+  for (const key of path.slice(0, -1)) parent = (parent as Record<string, unknown> | undefined)?.[key];
+  const spec = (parent as Record<string, unknown> | undefined)?.spec;
+  if (!spec || typeof spec !== 'object') return undefined;
+  const metadata = (parent as { metadata?: PodTemplate['metadata'] }).metadata ?? {};
+  return { metadata, spec: spec as Record<string, unknown> };
 }
 
 type Container = { env?: { valueFrom?: { secretKeyRef?: { name?: string; optional?: boolean }; configMapKeyRef?: { name?: string; optional?: boolean } } }[]; envFrom?: { secretRef?: { name?: string; optional?: boolean }; configMapRef?: { name?: string; optional?: boolean } }[] };
@@ -127,17 +149,19 @@ export function podReferences(spec: Record<string, unknown>): string[] {
   return [...refs].sort();
 }
 
-/** The facts of one object for the cache and for cross-object checks. */
-export function factsOf(obj: KubeObject, file: string): ObjectFacts {
+/** The facts of one object for the cache and for cross-object checks, policy findings included. */
+export function factsOf(obj: KubeObject, file: string, origin: Origin): ObjectFacts {
+  const findings = objectFindings(obj, origin);
   const base = {
     apiVersion: obj.apiVersion,
     kind: obj.kind,
     name: obj.metadata.name,
     ...(obj.metadata.namespace !== undefined ? { namespace: obj.metadata.namespace } : {}),
     file,
+    ...(findings.length > 0 ? { findings } : {}),
   };
-  const spec = podSpec(obj);
-  if (spec) return { ...base, podRefs: podReferences(spec) };
+  const template = podTemplate(obj);
+  if (template) return { ...base, podRefs: podReferences(template.spec) };
   if (obj.kind === 'Service' && obj.apiVersion === 'v1') {
     const ports = ((obj.spec as { ports?: { port?: number; name?: string }[] })?.ports ?? []).flatMap((p) => [p.port, p.name]);
     return { ...base, servicePorts: ports.filter((p): p is number | string => p !== undefined) };

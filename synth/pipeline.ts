@@ -8,6 +8,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { addons as defaultAddons } from '../charts';
 import type { AddonChart, AddonClass, RuntimeObject } from '../charts/lib/addon-chart';
+import type { PolicyWaiver } from '../charts/lib/policy-waiver';
 import { UpstreamChart } from '../charts/lib/upstream-chart';
 import { chartRepositories } from '../config/chart-versions';
 import { environmentNames, loadEnvironment } from '../config/environments';
@@ -20,9 +21,10 @@ import { syncLayers } from './graph';
 import { helmVersion, locateHelm, type Helm } from './helm';
 import { factsOf, fileName, isClusterScoped, type KubeObject, type ObjectFacts, toYaml } from './objects';
 import { cacheDir as defaultCacheDir, chartsDir as defaultChartsDir, repoRoot } from './paths';
+import { formatPolicyTable, policyReport, waiverKey, type PolicyRow } from './policy/report';
 import { Problems, SynthError } from './problems';
 import { renderReleases, type RenderedRelease } from './render';
-import { validateObject } from './schema-validate';
+import { ValidationMemo } from './validation-memo';
 import { checkChartValues } from './values-check';
 
 export interface SynthOptions {
@@ -50,6 +52,8 @@ export interface AppOutput {
   readonly objects: readonly ObjectFacts[];
   /** Objects created in the cluster at run time that pods and Ingresses may reference. */
   readonly runtimeObjects: readonly RuntimeObject[];
+  /** Accepted policy findings on this app's objects. */
+  readonly policyWaivers: readonly PolicyWaiver[];
 }
 
 export interface SynthResult {
@@ -59,11 +63,14 @@ export interface SynthResult {
   readonly rendered: number;
   readonly cached: number;
   readonly warnings: readonly string[];
+  /** Every policy finding, all waived (a finding without a waiver fails synth). */
+  readonly policy: readonly PolicyRow[];
 }
 
 /** Hash of everything that shapes rendered output besides the request itself. */
 function codeVersion(): string {
-  const files = ['synth/render.ts', 'synth/objects.ts', 'synth/schema-validate.ts', 'synth/schema-load.ts'];
+  const policy = readdirSync(join(repoRoot, 'synth', 'policy')).sort().map((f) => join('synth', 'policy', f));
+  const files = ['synth/render.ts', 'synth/objects.ts', 'synth/schema-validate.ts', 'synth/schema-load.ts', 'config/image-ref.ts', ...policy];
   const schemas = readdirSync(join(repoRoot, 'imports', 'schemas')).sort().map((f) => join('imports', 'schemas', f));
   return sha256([...files, ...schemas].map((f) => readFileSync(join(repoRoot, f), 'utf8')).join('\0'));
 }
@@ -96,6 +103,8 @@ export async function synthesize(opts: SynthOptions = {}): Promise<SynthResult> 
 
   const cacheDir = opts.cacheDir ?? defaultCacheDir;
   const chartsDir = opts.chartsDir ?? defaultChartsDir;
+  const version = codeVersion();
+  const memo = new ValidationMemo(cacheDir, version);
   let helm: Helm | undefined;
   let versionLogged = false;
   const getHelm = () => {
@@ -109,7 +118,7 @@ export async function synthesize(opts: SynthOptions = {}): Promise<SynthResult> 
     lock: readLock(chartsDir),
     cacheDir,
     helm: getHelm,
-    codeVersion: codeVersion(),
+    codeVersion: version,
     onRender: (r) => {
       if (!versionLogged && helm) opts.log?.(`helm version: ${helmVersion(helm)}`);
       versionLogged = true;
@@ -118,26 +127,41 @@ export async function synthesize(opts: SynthOptions = {}): Promise<SynthResult> 
   });
 
   const apps: AppOutput[] = [];
+  const policy: PolicyRow[] = [];
+  const renderedWaivers = new Set<string>();
   for (const { env, charts, layers } of built) {
     for (const chart of charts) {
-      const out = problems.capture(() => appOutput(env, chart, layers, releases));
+      const out = problems.capture(() => appOutput(env, chart, layers, releases, memo));
       if (out) apps.push(out);
     }
-    problems.capture(() => addEnvironmentObjects(env, apps, layers));
-    problems.capture(() => checkEnvironment(env, apps.filter((a) => a.env === env.name)));
+    problems.capture(() => addEnvironmentObjects(env, apps, layers, memo));
+    const envApps = apps.filter((a) => a.env === env.name);
+    const crossFindings = problems.capture(() => checkEnvironment(env, envApps));
+    if (!crossFindings) continue;
+    const report = policyReport(env.name, envApps.map((a) => ({ app: a.app, namespace: a.namespace, objects: a.objects, waivers: a.policyWaivers })), crossFindings);
+    policy.push(...report.rows);
+    report.problems.forEach((p) => problems.add(p));
+    report.renderedWaivers.forEach((k) => renderedWaivers.add(k));
   }
+  if (problems.size === 0) {
+    const unrendered = new Set(built.flatMap((b) => b.charts.flatMap((c) => c.policyWaivers.map((w) => waiverKey(c.app, w)))).filter((k) => !renderedWaivers.has(k)));
+    unrendered.forEach((k) => problems.add(`policy waiver ${k}: no environment renders that object; remove the waiver`));
+  }
+  const failing = policy.filter((r) => r.waived === undefined);
+  if (failing.length > 0) problems.add(`policy: ${failing.length} finding(s) without a waiver (see docs/policy.md):\n${formatPolicyTable(failing)}`);
   problems.throwIfAny();
+  memo.save();
   const rendered = releases.filter((r) => !r.cached).length;
-  return { environments: [...names], apps, rendered, cached: releases.length - rendered, warnings };
+  return { environments: [...names], apps, rendered, cached: releases.length - rendered, warnings, policy };
 }
 
-function appOutput(env: EnvironmentConfig, chart: AddonChart, layers: string[][], releases: readonly RenderedRelease[]): AppOutput {
+function appOutput(env: EnvironmentConfig, chart: AddonChart, layers: string[][], releases: readonly RenderedRelease[], memo: ValidationMemo): AppOutput {
   const problems = new Problems();
   const files: Record<string, string> = {};
   const objects: ObjectFacts[] = [];
   const where = chart.where;
 
-  for (const obj of chart.toJson() as KubeObject[]) placeObject(obj, chart.namespace, where, files, objects, problems);
+  for (const obj of chart.toJson() as KubeObject[]) placeObject(obj, chart.namespace, where, { files, objects, problems, memo });
 
   const upstream = UpstreamChart.of(chart)?.request;
   const params: AppParams = {
@@ -187,26 +211,36 @@ function appOutput(env: EnvironmentConfig, chart: AddonChart, layers: string[][]
     files: sortKeys(files),
     objects: objects.sort((a, b) => a.file.localeCompare(b.file)),
     runtimeObjects: chart.runtimeObjects,
+    policyWaivers: chart.policyWaivers,
   };
+}
+
+/** Where {@link placeObject} puts an object, and what checks it. */
+interface Placement {
+  readonly files: Record<string, string>;
+  readonly objects: ObjectFacts[];
+  readonly problems: Problems;
+  readonly memo: ValidationMemo;
 }
 
 /**
  * Puts one of our own objects into an app folder: namespace filled in (or dropped for
  * cluster-scoped kinds), strictly validated, serialised under its file name, facts recorded.
  */
-function placeObject(obj: KubeObject, namespace: string, where: string, files: Record<string, string>, objects: ObjectFacts[], problems: Problems): void {
+function placeObject(obj: KubeObject, namespace: string, where: string, into: Placement): void {
+  const { files, objects, problems, memo } = into;
   if (isClusterScoped(obj.apiVersion, obj.kind)) delete obj.metadata.namespace;
   else obj.metadata.namespace ??= namespace;
   const id = `${obj.kind} "${obj.metadata.name}"`;
-  for (const p of validateObject(obj)) problems.add(`${where}: ${id}: ${p.path ? `${p.path}: ` : ''}${p.message}`);
+  for (const p of memo.validate(obj)) problems.add(`${where}: ${id}: ${p.path ? `${p.path}: ` : ''}${p.message}`);
   const file = fileName({ kind: obj.kind, name: obj.metadata.name, ...(obj.metadata.namespace !== undefined ? { namespace: obj.metadata.namespace } : {}) }, namespace);
   if (files[`manifests/${file}`] !== undefined) problems.add(`${where}: two objects map to manifests/${file}`);
   files[`manifests/${file}`] = toYaml(obj);
-  objects.push(factsOf(obj, file));
+  objects.push(factsOf(obj, file, 'own'));
 }
 
 /** Adds the environment-wide objects (see environment-objects.ts) to their app folders. */
-function addEnvironmentObjects(env: EnvironmentConfig, apps: AppOutput[], layers: string[][]): void {
+function addEnvironmentObjects(env: EnvironmentConfig, apps: AppOutput[], layers: string[][], memo: ValidationMemo): void {
   const problems = new Problems();
   for (const extra of environmentObjects(env, apps.filter((a) => a.env === env.name), layers)) {
     const i = apps.findIndex((a) => a.env === env.name && a.app === extra.app);
@@ -214,7 +248,7 @@ function addEnvironmentObjects(env: EnvironmentConfig, apps: AppOutput[], layers
     const target = apps[i]!;
     const files: Record<string, string> = { ...target.files };
     const objects = [...target.objects];
-    for (const obj of extra.objects) placeObject(obj, target.namespace, `${env.name}/${extra.app}`, files, objects, problems);
+    for (const obj of extra.objects) placeObject(obj, target.namespace, `${env.name}/${extra.app}`, { files, objects, problems, memo });
     apps[i] = { ...target, files: sortKeys(files), objects: objects.sort((a, b) => a.file.localeCompare(b.file)) };
   }
   problems.throwIfAny();

@@ -208,7 +208,7 @@ function normalise(r: ReleaseRequest, output: string): CacheEntry {
     const file = fileName({ kind: o.kind, name: o.metadata.name, ...(o.metadata.namespace !== undefined ? { namespace: o.metadata.namespace } : {}) }, r.namespace);
     if (files[file] !== undefined) problems.push(`${where}: two rendered objects map to file ${file}`);
     files[file] = toYaml(o);
-    facts.push(factsOf(o, file));
+    facts.push(factsOf(o, file, 'upstream'));
   }
   if (problems.length > 0) throw new SynthError(problems);
   const clusterScopedCrds = objects.filter((o) => o.kind === 'CustomResourceDefinition' && (o.spec as { scope?: string })?.scope === 'Cluster')

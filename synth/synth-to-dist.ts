@@ -42,5 +42,6 @@ export async function synthToDist(opts: DistOptions = {}): Promise<string> {
   for (const w of result.warnings) console.error(`warning: ${w}`);
   const objects = result.apps.reduce((n, a) => n + a.objects.length, 0);
   const ms = Math.round(performance.now() - started);
-  return `synth: ${result.environments.join(', ')}: ${result.apps.length} apps, ${objects} objects, ${files.size} files in ${ms} ms (helm renders: ${result.rendered}, cached: ${result.cached}; bot files kept: ${preserved.length})`;
+  const policy = `policy: ${result.policy.length} findings, all waived (npm run policy lists them)`;
+  return `synth: ${result.environments.join(', ')}: ${result.apps.length} apps, ${objects} objects, ${files.size} files in ${ms} ms (helm renders: ${result.rendered}, cached: ${result.cached}; bot files kept: ${preserved.length}; ${policy})`;
 }

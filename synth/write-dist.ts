@@ -2,9 +2,10 @@
  * The only code that writes dist/. A run replaces whole environment folders atomically: the new
  * tree is written beside dist/ and swapped in with renames, so a failure before the swap leaves
  * dist/ exactly as it was. Files a bot owns (Argo CD Image Updater's `.argocd-source-*.yaml`) are
- * carried over byte for byte, wherever they are.
+ * carried over byte for byte, wherever they are. Files whose content did not change are hard-linked
+ * from the current tree instead of rewritten (most of a run's output, and most of its time).
  */
-import { cpSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 
 /** Files owned by bots: never deleted, never rewritten. */
@@ -31,6 +32,25 @@ function walk(dir: string, out: string[] = []): string[] {
   return out;
 }
 
+/** Whether a file exists with exactly this content. */
+function unchanged(path: string, content: string): boolean {
+  try {
+    return readFileSync(path, 'utf8') === content;
+  } catch {
+    return false;
+  }
+}
+
+/** Hard-links `to` to `from`; false where the file system cannot (then the caller writes a copy). */
+function tryLink(from: string, to: string): boolean {
+  try {
+    linkSync(from, to);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Bot-owned files under a folder, relative to it. */
 export function botFiles(dir: string): string[] {
   return walk(dir).filter((f) => BOT_FILE.test(f.split(sep).pop()!)).map((f) => relative(dir, f)).sort();
@@ -44,10 +64,13 @@ export function writeDist(opts: WriteOptions): { written: number; preserved: str
   const preserved: string[] = [];
   mkdirSync(staging, { recursive: true });
   try {
+    const dirs = new Set<string>();
     for (const [path, content] of opts.files) {
       const target = join(staging, path);
-      mkdirSync(dirname(target), { recursive: true });
-      writeFileSync(target, content);
+      if (!dirs.has(dirname(target))) mkdirSync(dirname(target), { recursive: true });
+      dirs.add(dirname(target));
+      const current = join(distDir, path);
+      if (!(unchanged(current, content) && tryLink(current, target))) writeFileSync(target, content);
     }
     const envDirs = new Set(opts.environments);
     const existing = existsSync(distDir) ? readdirSync(distDir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name) : [];

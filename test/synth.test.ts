@@ -11,6 +11,7 @@ import { repoRoot } from '../synth/paths';
 import { synthesize } from '../synth/pipeline';
 import { distFiles, synthToDist } from '../synth/synth-to-dist';
 import { BOT_FILE } from '../synth/write-dist';
+import { compliantPod } from './fixtures/policy';
 import { tempDir } from './helpers';
 
 /** Every file under a directory, by relative path. */
@@ -40,7 +41,8 @@ function withDeployment(spec: Record<string, unknown>): AddonClass[] {
   return [...addons.filter((a) => a.app !== 'cluster-config'), Bad];
 }
 
-const podSpec = { containers: [{ name: 'web', image: 'nginx:1.27.0' }] };
+/** A pod that passes every policy check, on the default ServiceAccount. */
+const { serviceAccountName: _account, ...podSpec } = compliantPod();
 const validSpec = { selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: podSpec } };
 
 describe('synth', () => {

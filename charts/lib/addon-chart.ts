@@ -2,6 +2,7 @@ import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
 import { contract, type AppName } from '../../config/contract';
 import type { EnvironmentConfig, NodePoolName } from '../../config/types';
+import { checkWaivers, type PolicyWaiver } from './policy-waiver';
 
 const ADDON_CHART = Symbol.for('gitops.AddonChart');
 
@@ -40,6 +41,11 @@ export interface AddonChartProps {
    * generated ApplicationSet (see synth/applicationset.ts). @default none (not updated)
    */
   readonly imageUpdater?: ImageUpdaterParams;
+  /**
+   * Accepted findings of synth's policy checks on this app's objects, each with its reason.
+   * @default [] (every finding fails synth)
+   */
+  readonly policyWaivers?: readonly PolicyWaiver[];
 }
 
 /** Annotations the ApplicationSet sets itself (write-back to the environment's branch). */
@@ -107,6 +113,7 @@ export class AddonChart extends Chart {
   readonly runtimeObjects: readonly RuntimeObject[];
   readonly sourceType: 'directory' | 'kustomize';
   readonly imageUpdater?: ImageUpdaterParams;
+  readonly policyWaivers: readonly PolicyWaiver[];
 
   constructor(scope: Construct, props: AddonChartProps) {
     const namespace = contract[props.app].namespace;
@@ -118,6 +125,7 @@ export class AddonChart extends Chart {
     this.ignoreDifferences = props.ignoreDifferences ?? [];
     this.runtimeObjects = props.runtimeObjects ?? [];
     this.sourceType = props.sourceType ?? 'directory';
+    this.policyWaivers = checkWaivers(`${props.env.name}/${props.app}`, props.policyWaivers ?? []);
     if (props.imageUpdater) this.imageUpdater = checkImageUpdater(`${props.env.name}/${props.app}`, props.imageUpdater);
   }
 

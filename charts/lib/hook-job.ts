@@ -45,7 +45,7 @@ export interface HookJobProps {
   readonly backoffLimit?: number;
   /** Hard time limit in seconds. @default 600 */
   readonly activeDeadlineSeconds?: number;
-  /** @default 10m CPU / 32Mi memory requested, 64Mi memory limit */
+  /** @default requests 10m CPU / 32Mi memory, limits 100m CPU / 64Mi memory */
   readonly resources?: Resources;
 }
 
@@ -65,7 +65,7 @@ export class HookJob extends Construct {
       throw new Error(`${where}: ${(e as Error).message}`);
     }
     if (props.command.length === 0) throw new Error(`${where}: command is empty`);
-    const r = props.resources ?? { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '64Mi' } };
+    const r = props.resources ?? { requests: { cpu: '10m', memory: '32Mi' }, limits: { cpu: '100m', memory: '64Mi' } };
     const annotations = hookAnnotations(props.hook ?? 'PostSync', props.syncWave);
 
     new k8s.KubeJob(this, 'Resource', {

@@ -5,10 +5,7 @@ import type { Resources } from '../../config/types';
 export function containerResources(r: Resources): k8s.ResourceRequirements {
   return {
     requests: { cpu: k8s.Quantity.fromString(r.requests.cpu), memory: k8s.Quantity.fromString(r.requests.memory) },
-    limits: {
-      ...(r.limits.cpu !== undefined ? { cpu: k8s.Quantity.fromString(r.limits.cpu) } : {}),
-      memory: k8s.Quantity.fromString(r.limits.memory),
-    },
+    limits: { cpu: k8s.Quantity.fromString(r.limits.cpu), memory: k8s.Quantity.fromString(r.limits.memory) },
   };
 }
 
@@ -16,6 +13,6 @@ export function containerResources(r: Resources): k8s.ResourceRequirements {
 export function resourceValues(r: Resources): { requests: Record<string, string>; limits: Record<string, string> } {
   return {
     requests: { cpu: r.requests.cpu, memory: r.requests.memory },
-    limits: { ...(r.limits.cpu !== undefined ? { cpu: r.limits.cpu } : {}), memory: r.limits.memory },
+    limits: { cpu: r.limits.cpu, memory: r.limits.memory },
   };
 }

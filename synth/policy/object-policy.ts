@@ -1,0 +1,86 @@
+/**
+ * The policy checks that look at one object at a time. Upstream chart objects get the checks that
+ * every workload must pass; our own objects also get "restricted", resources and probes.
+ */
+import { parseImageRef } from '../../config/image-ref';
+import { podTemplate, type KubeObject, type Origin, type PodTemplate, type PolicyFinding } from '../objects';
+import { baselineViolations, restrictedViolations } from './pod-security';
+
+type Container = {
+  name: string;
+  image?: string;
+  resources?: { requests?: Record<string, unknown>; limits?: Record<string, unknown> };
+  readinessProbe?: unknown;
+  livenessProbe?: unknown;
+};
+type PolicyRule = { apiGroups?: string[]; resources?: string[]; verbs?: string[]; nonResourceURLs?: string[] };
+
+/** Kinds whose pods run until replaced, so they need probes. */
+const LONG_RUNNING = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet']);
+
+const containers = (spec: Record<string, unknown>, key: string) => (spec[key] as Container[] | undefined) ?? [];
+
+export function objectFindings(obj: KubeObject, origin: Origin): PolicyFinding[] {
+  const findings: PolicyFinding[] = [];
+  const add = (check: PolicyFinding['check'], messages: readonly string[]) => messages.forEach((message) => findings.push({ check, message }));
+  const template = podTemplate(obj);
+  if (template) {
+    add('pod-security-baseline', baselineViolations(template));
+    if (origin === 'own') add('pod-security-restricted', restrictedViolations(template));
+    add('image-pinned', unpinnedImages(template));
+    add('no-host-path', hostPathVolumes(template));
+    if (origin === 'own') add('resources', missingResources(template));
+    if (origin === 'own' && LONG_RUNNING.has(obj.kind)) add('probes', missingProbes(template));
+  }
+  if ((obj.kind === 'Role' || obj.kind === 'ClusterRole') && obj.apiVersion === 'rbac.authorization.k8s.io/v1') {
+    add('rbac-wildcard', wildcardRules((obj.rules as PolicyRule[] | undefined) ?? []));
+  }
+  return findings;
+}
+
+function unpinnedImages({ spec }: PodTemplate): string[] {
+  const out: string[] = [];
+  for (const c of [...containers(spec, 'initContainers'), ...containers(spec, 'containers'), ...containers(spec, 'ephemeralContainers')]) {
+    if (!c.image) {
+      out.push(`container "${c.name}": no image`);
+      continue;
+    }
+    try {
+      parseImageRef(c.image);
+    } catch (e) {
+      out.push(`container "${c.name}": ${(e as Error).message}`);
+    }
+  }
+  return out;
+}
+
+function hostPathVolumes({ spec }: PodTemplate): string[] {
+  return ((spec.volumes as { name: string; hostPath?: { path?: string } }[] | undefined) ?? [])
+    .filter((v) => v.hostPath)
+    .map((v) => `volume "${v.name}" mounts the node's ${v.hostPath!.path ?? '?'}`);
+}
+
+function missingResources({ spec }: PodTemplate): string[] {
+  const out: string[] = [];
+  for (const c of [...containers(spec, 'initContainers'), ...containers(spec, 'containers')]) {
+    const missing = (['requests', 'limits'] as const).flatMap((k) => (['cpu', 'memory'] as const).filter((r) => c.resources?.[k]?.[r] === undefined).map((r) => `${k}.${r}`));
+    if (missing.length > 0) out.push(`container "${c.name}": no ${missing.join(', ')}`);
+  }
+  return out;
+}
+
+function missingProbes({ spec }: PodTemplate): string[] {
+  const out: string[] = [];
+  for (const c of containers(spec, 'containers')) {
+    const missing = (['readinessProbe', 'livenessProbe'] as const).filter((p) => c[p] === undefined);
+    if (missing.length > 0) out.push(`container "${c.name}": no ${missing.join(', ')}`);
+  }
+  return out;
+}
+
+function wildcardRules(rules: readonly PolicyRule[]): string[] {
+  return rules
+    .map((r, i) => ({ r, i }))
+    .filter(({ r }) => (r.verbs ?? []).includes('*') && ((r.resources ?? []).includes('*') || (r.nonResourceURLs ?? []).includes('*')))
+    .map(({ r, i }) => `rules[${i}]: verbs "*" on ${(r.resources ?? []).includes('*') ? `resources "*" in apiGroups ${JSON.stringify(r.apiGroups ?? [])}` : 'nonResourceURLs "*"'}`);
+}

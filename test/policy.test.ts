@@ -1,0 +1,134 @@
+import { ApiObject } from 'cdk8s';
+import type { Construct } from 'constructs';
+import { describe, expect, it } from 'vitest';
+import { addons } from '../charts';
+import { AddonChart, type AddonClass } from '../charts/lib/addon-chart';
+import { checkWaivers, POLICY_CHECKS, type PolicyCheckId, type PolicyWaiver } from '../charts/lib/policy-waiver';
+import { loadEnvironment } from '../config/environments';
+import type { EnvironmentConfig } from '../config/types';
+import { checkEnvironment } from '../synth/checks';
+import { factsOf, fileName, isClusterScoped, type KubeObject, type Origin } from '../synth/objects';
+import { synthesize } from '../synth/pipeline';
+import { formatPolicyTable, policyReport } from '../synth/policy/report';
+import { compliantPod, deployment, policyFixtures } from './fixtures/policy';
+import { renderPlatform } from './rendered';
+
+const env: EnvironmentConfig = { ...loadEnvironment('dev'), domain: 'example.com' };
+
+/** Runs every policy check on one app's objects, as synth does. */
+function report(objects: readonly KubeObject[], origin: Origin, waivers: readonly PolicyWaiver[] = []) {
+  const facts = structuredClone(objects as KubeObject[]).map((o) => {
+    if (!isClusterScoped(o.apiVersion, o.kind)) o.metadata.namespace ??= 'demo';
+    return factsOf(o, fileName({ kind: o.kind, name: o.metadata.name }, 'demo'), origin);
+  });
+  const cross = checkEnvironment(env, [{ app: 'demo', namespace: 'demo', objects: facts, runtimeObjects: [] }]);
+  return policyReport('test', [{ app: 'demo', namespace: 'demo', objects: facts, waivers }], cross);
+}
+
+describe('policy checks', () => {
+  for (const [check, fixture] of Object.entries(policyFixtures) as [PolicyCheckId, (typeof policyFixtures)[PolicyCheckId]][]) {
+    describe(check, () => {
+      it('passes its passing fixture with no finding of any check', () => {
+        expect(report(fixture.pass, fixture.origin).rows).toEqual([]);
+      });
+      it('reports every violation of its failing fixture, and only under this check', () => {
+        const { rows } = report(fixture.fail, fixture.origin);
+        expect(rows.map((r) => r.check)).toEqual(rows.map(() => check));
+        expect(rows.map((r) => r.message).sort()).toEqual([...fixture.failMessages].sort());
+      });
+    });
+  }
+
+  it('applies "restricted", resources and probes to our own objects only', () => {
+    const upstream = report(policyFixtures['pod-security-restricted'].fail, 'upstream').rows;
+    expect(upstream).toEqual([]);
+    const probes = report(policyFixtures.probes.fail, 'upstream').rows;
+    expect(probes).toEqual([]);
+  });
+
+  it('names environment, app, check and object in one table', () => {
+    const { rows } = report(policyFixtures['no-host-path'].fail, 'upstream');
+    expect(rows).toEqual([{ env: 'test', app: 'demo', check: 'no-host-path', object: 'Deployment demo/web', message: 'volume "logs" mounts the node\'s /var/log' }]);
+    const table = formatPolicyTable(rows).split('\n');
+    expect(table[0]).toMatch(/^app\s+check\s+object\s+finding$/);
+    expect(table[2]).toMatch(/^test\/demo\s+no-host-path\s+Deployment demo\/web\s+volume "logs" mounts the node's \/var\/log$/);
+  });
+
+  it('has a fixture for every check it knows', () => {
+    expect(Object.keys(policyFixtures).sort()).toEqual(Object.keys(POLICY_CHECKS).sort());
+  });
+});
+
+describe('policy waivers', () => {
+  const waiver: PolicyWaiver = { check: 'no-host-path', kind: 'Deployment', name: 'web', reason: 'the log shipper must read the node\'s /var/log' };
+
+  it('accept the findings of one check on one object, keeping the reason', () => {
+    const { rows, problems } = report(policyFixtures['no-host-path'].fail, 'upstream', [waiver]);
+    expect(problems).toEqual([]);
+    expect(rows).toEqual([expect.objectContaining({ check: 'no-host-path', waived: waiver.reason })]);
+  });
+
+  it('do not cover another check or another object', () => {
+    const both = [...policyFixtures['no-host-path'].fail, deployment(compliantPod({ volumes: [{ name: 'x', hostPath: { path: '/x' } }] }), 'other')];
+    const { rows } = report(both, 'upstream', [{ ...waiver, check: 'probes' }, waiver]);
+    expect(rows.filter((r) => r.waived === undefined).map((r) => r.object)).toEqual(['Deployment demo/other']);
+  });
+
+  it('are an error when they match no finding on a rendered object', () => {
+    const { problems } = report(policyFixtures['no-host-path'].pass, 'upstream', [waiver]);
+    expect(problems).toEqual(['test/demo: policy waiver "no-host-path" for Deployment demo/web matches no finding; remove it']);
+  });
+
+  it('need a known check, a name and a reason', () => {
+    expect(() => checkWaivers('dev/demo', [{ ...waiver, reason: 'because' }])).toThrow('dev/demo: policy waiver for Deployment "web": reason must explain the exception (at least 20 characters)');
+    expect(() => checkWaivers('dev/demo', [{ ...waiver, check: 'no-latest' as PolicyCheckId }])).toThrow('unknown check "no-latest"');
+    expect(() => checkWaivers('dev/demo', [waiver, { ...waiver }])).toThrow('declared twice for check "no-host-path"');
+  });
+});
+
+/** Replaces cluster-config with an addon rendering `objects` with `waivers`. */
+function withObjects(objects: readonly KubeObject[], waivers: readonly PolicyWaiver[] = []): AddonClass[] {
+  class Custom extends AddonChart {
+    static readonly app = 'cluster-config';
+    static readonly dependsOn = [] as const;
+    constructor(scope: Construct, e: EnvironmentConfig) {
+      super(scope, { env: e, app: 'cluster-config', policyWaivers: waivers });
+      objects.forEach((o, i) => new ApiObject(this, `o${i}`, structuredClone(o)));
+    }
+  }
+  return [...addons.filter((a) => a.app !== 'cluster-config'), Custom];
+}
+
+describe('policy at synth', () => {
+  const hostPath = policyFixtures['no-host-path'].fail;
+
+  it('fails synth with one table of every finding, across environments', async () => {
+    const error = await synthesize({ addons: withObjects(hostPath) }).catch((e: Error) => e);
+    expect(String(error)).toContain('policy: 2 finding(s) without a waiver');
+    expect(String(error)).toMatch(/dev\/cluster-config\s+no-host-path\s+Deployment kube-system\/web\s+volume "logs" mounts the node's \/var\/log/);
+    expect(String(error)).toMatch(/prod\/cluster-config\s+no-host-path/);
+  });
+
+  it('passes with a waiver and reports the waived finding', async () => {
+    const waiver: PolicyWaiver = { check: 'no-host-path', kind: 'Deployment', name: 'web', reason: 'fixture: the node log directory is the point' };
+    const result = await synthesize({ environments: ['dev'], addons: withObjects(hostPath, [waiver]) });
+    expect(result.policy.filter((r) => r.app === 'cluster-config')).toEqual([expect.objectContaining({ check: 'no-host-path', waived: waiver.reason })]);
+  });
+
+  it('rejects a waiver whose object no environment renders', async () => {
+    const waiver: PolicyWaiver = { check: 'probes', kind: 'Deployment', name: 'gone', reason: 'left over from a removed Deployment' };
+    await expect(synthesize({ addons: withObjects([], [waiver]) })).rejects.toThrow('policy waiver cluster-config: probes on Deployment gone: no environment renders that object; remove the waiver');
+  });
+});
+
+describe('policy on the rendered platform', () => {
+  it('has no finding without a waiver, and exactly the waivers we mean to have', async () => {
+    const result = await renderPlatform();
+    expect(result.policy.every((r) => r.waived !== undefined)).toBe(true);
+    const waived = [...new Set(result.policy.map((r) => `${r.app} ${r.check} ${r.object}`))].sort();
+    expect(waived).toEqual([
+      'prometheus no-host-path DaemonSet prometheus/kube-prometheus-stack-prometheus-node-exporter',
+      'prometheus pod-security-baseline DaemonSet prometheus/kube-prometheus-stack-prometheus-node-exporter',
+    ]);
+  });
+});
