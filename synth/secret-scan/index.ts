@@ -1,0 +1,35 @@
+/**
+ * Secret scan: the independent backstop behind synth's own "no Secret with data" check. It looks
+ * at (path, content) pairs — the repository's files, the committed dist/, the CDKTF output — and
+ * reports anything that looks like a secret value. Only references are allowed: ExternalSecrets
+ * (SSM parameter paths), `valueFrom.secretKeyRef`, `existingSecret: <name>`, Terraform `${...}`.
+ *
+ * Findings never carry the secret itself: the excerpt shows at most its first 4 characters.
+ * A finding that is not a secret is allowlisted in {@link SECRET_SCAN_ALLOWLIST} with a reason;
+ * an allowlist entry that no longer matches anything is reported too.
+ *
+ * Plain modules: no project imports outside this folder, the repository root is a parameter.
+ *
+ * - `rules.ts`: the rules, finding / allowlist / result types, redaction
+ * - `allowlist.ts`: {@link SECRET_SCAN_ALLOWLIST}
+ * - `names.ts`: credential-name and reference-value heuristics
+ * - `text-patterns.ts`: regular expressions over raw text
+ * - `source.ts`: source-literal-credential (assignments in code, scripts, docs)
+ * - `walk.ts`, `kubernetes.ts`, `terraform.ts`, `yaml-json.ts`: rules over YAML / JSON objects
+ * - `scan.ts`: one file's findings, the allowlist, the findings table
+ * - `files.ts`: reading files from disk, the repository and CDKTF output scans
+ */
+export { SECRET_SCAN_ALLOWLIST } from './allowlist';
+export { listFiles, MAX_SCAN_BYTES, readScanInputs, repoFiles, scanInfraOutput, scanRepo } from './files';
+export { identifierWords, isCredentialName, isReferenceValue, isTerraformReference } from './names';
+export {
+  redact,
+  SECRET_SCAN_RULES,
+  secretRules,
+  type AllowlistEntry,
+  type ScanInput,
+  type ScanResult,
+  type SecretFinding,
+  type SecretRule,
+} from './rules';
+export { formatFindings, scanContent, scanFiles, type ScanOptions } from './scan';

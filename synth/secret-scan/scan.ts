@@ -1,0 +1,65 @@
+/**
+ * Scanning (path, content) pairs: every rule over one file, then the allowlist over all of them;
+ * and the findings table.
+ */
+import { SECRET_SCAN_ALLOWLIST } from './allowlist';
+import type { AllowlistEntry, ScanInput, ScanResult, SecretFinding } from './rules';
+import { scanSourceAssignments } from './source';
+import { scanText } from './text-patterns';
+import { scanJson, scanYaml } from './yaml-json';
+
+/** Every finding in one file, before the allowlist. */
+export function scanContent(file: string, content: string): SecretFinding[] {
+  const out: SecretFinding[] = [];
+  scanText(file, content, out);
+  if (/\.ya?ml$/i.test(file)) scanYaml(file, content, out);
+  else if (/\.json$/i.test(file)) scanJson(file, content, out);
+  else scanSourceAssignments(file, content, out);
+  const seen = new Set<string>();
+  return out
+    .filter((f) => {
+      const k = `${f.line}\0${f.rule}\0${f.excerpt}`;
+      return seen.has(k) ? false : (seen.add(k), true);
+    })
+    .sort((a, b) => a.line - b.line || a.rule.localeCompare(b.rule));
+}
+
+export interface ScanOptions {
+  readonly allowlist?: readonly AllowlistEntry[];
+  /**
+   * Which allowlist entries count as unused when they match nothing: `scanned` (default) only those
+   * whose file was scanned; `all` every entry (a whole-repository scan: a missing file is stale too).
+   */
+  readonly unusedScope?: 'scanned' | 'all';
+  readonly skipped?: { path: string; reason: string }[];
+}
+
+/** Scans (path, content) pairs and applies the allowlist. */
+export function scanFiles(inputs: Iterable<ScanInput>, opts: ScanOptions = {}): ScanResult {
+  const allowlist = opts.allowlist ?? SECRET_SCAN_ALLOWLIST;
+  const findings: SecretFinding[] = [];
+  const allowed: { finding: SecretFinding; entry: AllowlistEntry }[] = [];
+  const used = new Set<AllowlistEntry>();
+  const scanned: string[] = [];
+  for (const { path, content } of inputs) {
+    scanned.push(path);
+    for (const f of scanContent(path, content)) {
+      const entry = allowlist.find((e) => e.file === f.file && e.rule === f.rule);
+      if (entry) {
+        used.add(entry);
+        allowed.push({ finding: f, entry });
+      } else findings.push(f);
+    }
+  }
+  const scannedSet = new Set(scanned);
+  const unusedAllowlist = allowlist.filter((e) => !used.has(e) && (opts.unusedScope === 'all' || scannedSet.has(e.file)));
+  return { findings, allowed, unusedAllowlist, scanned, skipped: [...(opts.skipped ?? [])] };
+}
+
+/** A table of findings (file:line, rule, redacted excerpt), one per line. */
+export function formatFindings(findings: readonly SecretFinding[]): string {
+  if (findings.length === 0) return '';
+  const rows = findings.map((f) => [`${f.file}:${f.line}`, f.rule, f.excerpt]);
+  const widths = [0, 1].map((i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return rows.map((r) => `${r[0]!.padEnd(widths[0]!)}  ${r[1]!.padEnd(widths[1]!)}  ${r[2]}`).join('\n');
+}
