@@ -3,7 +3,7 @@
  * it through `loadEnvironment`, which validates it first.
  */
 import { defaultChartVersions } from './chart-versions';
-import type { AppSettings, EnvironmentConfig, EnvironmentName, NodePool, Resources } from './types';
+import type { AppSettings, EnvironmentConfig, EnvironmentName, NodePool } from './types';
 import { validateEnvironment } from './validate';
 
 const cicdPool: NodePool = {
@@ -26,8 +26,6 @@ const appsPool: NodePool = {
   diskSizeGiB: 30,
 };
 
-/** Requests and limits; CPU limits are generous (4-10x the request) so bursts are not throttled. */
-const sized = (request: { cpu: string; memory: string }, limit: { cpu: string; memory: string }): Resources => ({ requests: request, limits: limit });
 
 /** App settings both environments start from (the seed's sizing). */
 const baseApps: AppSettings = {
@@ -52,8 +50,8 @@ const baseApps: AppSettings = {
     repository: 'django-todo',
     defaultTag: '0.1.0',
     replicas: 2,
-    resources: sized({ cpu: '100m', memory: '256Mi' }, { cpu: '1', memory: '512Mi' }),
-    nginxResources: sized({ cpu: '20m', memory: '32Mi' }, { cpu: '200m', memory: '64Mi' }),
+    resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '512Mi' } },
+    nginxResources: { requests: { cpu: '20m', memory: '32Mi' }, limits: { cpu: '200m', memory: '64Mi' } },
     debug: false,
   },
   'eck-operator': { enabled: true },
