@@ -1,21 +1,16 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { djangoImage, djangoImageName } from '../charts/django';
 import { loadEnvironment } from '../config/environments';
 import { images } from '../config/images';
-import type { SynthResult } from '../synth/pipeline';
-import { appOf, findObject, manifests, renderPlatform, type Obj } from './rendered';
+import { findObject, manifests, renderedApps, type Obj } from './rendered';
 
 const NGINX_CONF = readFileSync(join(__dirname, '..', 'django-todo', 'nginx', 'default.conf'), 'utf8');
 
-let result: SynthResult;
-beforeAll(async () => {
-  result = await renderPlatform();
-});
-
-const app = (env: string) => appOf(result, env, 'django');
+const platform = renderedApps();
+const app = (env: string) => platform(env, 'django');
 const objects = (env: string): Obj[] => manifests(app(env));
 const find = (env: string, kind: string, name: string): Obj => findObject(app(env), kind, name);
 const podSpecs = (env: string): [string, any][] =>

@@ -1,20 +1,9 @@
 /** eck-operator and eck-stack apps: rendered through the real pipeline (helm, schemas, checks) for dev and prod. */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadEnvironment } from '../config/environments';
-import type { SynthResult } from '../synth/pipeline';
-import { appJson, appOf, chartValuesOf, externalSecretTargets, findObject, manifests, renderPlatform } from './rendered';
+import { appJson, chartValuesOf, externalSecretTargets, findObject, manifests, renderedApps } from './rendered';
 
-let result: SynthResult;
-beforeAll(async () => {
-  result = await renderPlatform();
-});
-
-const app = (env: string, name: string) => appOf(result, env, name);
-const objects = manifests;
-const find = findObject;
-const values = chartValuesOf;
-const produced = externalSecretTargets;
-
+const app = renderedApps();
 
 describe.each(['dev', 'prod'])('%s', (envName) => {
   const env = loadEnvironment(envName);
@@ -31,22 +20,22 @@ describe.each(['dev', 'prod'])('%s', (envName) => {
 
     it('runs the operator on the cicd pool without IRSA (E1)', () => {
       const a = app(envName, 'eck-operator');
-      const sts = find(a, 'StatefulSet', 'elastic-operator');
+      const sts = findObject(a, 'StatefulSet', 'elastic-operator');
       expect(sts.spec.template.spec.nodeSelector).toEqual(env.nodePools.cicd.labels);
-      for (const sa of objects(a).filter((o) => o.kind === 'ServiceAccount')) {
+      for (const sa of manifests(a).filter((o) => o.kind === 'ServiceAccount')) {
         expect(sa.metadata.annotations?.['eks.amazonaws.com/role-arn'], sa.metadata.name).toBeUndefined();
       }
-      expect(objects(a).some((o) => o.kind === 'SecretStore' || o.kind === 'ExternalSecret')).toBe(false);
-      const v = values(a, 'eck-operator');
+      expect(manifests(a).some((o) => o.kind === 'SecretStore' || o.kind === 'ExternalSecret')).toBe(false);
+      const v = chartValuesOf(a, 'eck-operator');
       expect(v.telemetry.disabled).toBe(true);
       expect(v.config.metrics.port).toBe('0');
     });
 
     it('leaves the webhook certificate to the operator (no Secret data, caBundle ignored)', () => {
       const a = app(envName, 'eck-operator');
-      for (const s of objects(a).filter((o) => o.kind === 'Secret')) expect(s.data ?? {}, s.metadata.name).toEqual({});
+      for (const s of manifests(a).filter((o) => o.kind === 'Secret')) expect(s.data ?? {}, s.metadata.name).toEqual({});
       const ignored = appJson(a).ignoreDifferences as { kind: string; name: string; jqPathExpressions: string[] }[];
-      const webhook = objects(a).find((o) => o.kind === 'ValidatingWebhookConfiguration')!;
+      const webhook = manifests(a).find((o) => o.kind === 'ValidatingWebhookConfiguration')!;
       expect(ignored).toContainEqual(expect.objectContaining({ kind: 'ValidatingWebhookConfiguration', name: webhook.metadata.name, jqPathExpressions: ['.webhooks[]?.clientConfig.caBundle'] }));
     });
   });
@@ -56,7 +45,7 @@ describe.each(['dev', 'prod'])('%s', (envName) => {
 
     it('sizes Elasticsearch from config on the apps pool, without a ServiceAccount (E3) or dead keys (E5)', () => {
       const a = app(envName, 'eck-stack');
-      const es = find(a, 'Elasticsearch', 'elasticsearch');
+      const es = findObject(a, 'Elasticsearch', 'elasticsearch');
       expect(es.spec.serviceAccountName).toBeUndefined();
       expect(es.spec.http.tls.selfSignedCertificate.disabled).toBe(true);
       expect(es.spec.nodeSets).toHaveLength(1);
@@ -72,14 +61,14 @@ describe.each(['dev', 'prod'])('%s', (envName) => {
         storageClassName: 'gp3',
         resources: { requests: { storage: `${settings.elasticsearchStorageGi}Gi` } },
       });
-      const v = values(a, 'eck-stack')['eck-elasticsearch'];
+      const v = chartValuesOf(a, 'eck-stack')['eck-elasticsearch'];
       expect(v.nodeSelector).toBeUndefined();
       expect(v.serviceAccountName).toBeUndefined();
     });
 
     it('runs Kibana on the apps pool against the Elasticsearch, plain HTTP', () => {
       const a = app(envName, 'eck-stack');
-      const kb = find(a, 'Kibana', 'kibana');
+      const kb = findObject(a, 'Kibana', 'kibana');
       expect(kb.spec.elasticsearchRef.name).toBe('elasticsearch');
       expect(kb.spec.http.tls.selfSignedCertificate.disabled).toBe(true);
       expect(kb.spec.podTemplate.spec.nodeSelector).toEqual(env.nodePools.apps.labels);
@@ -90,8 +79,8 @@ describe.each(['dev', 'prod'])('%s', (envName) => {
 
     it('sets the elastic user from SSM through a basic-auth file-realm Secret in the same namespace (E4)', () => {
       const a = app(envName, 'eck-stack');
-      const es = find(a, 'Elasticsearch', 'elasticsearch');
-      const secrets = produced(a);
+      const es = findObject(a, 'Elasticsearch', 'elasticsearch');
+      const secrets = externalSecretTargets(a);
       const realm = es.spec.auth.fileRealm as { secretName: string }[];
       expect(realm).toHaveLength(1);
       for (const { secretName } of realm) expect(secrets.has(secretName), secretName).toBe(true);
@@ -102,20 +91,20 @@ describe.each(['dev', 'prod'])('%s', (envName) => {
         password: `/${env.clusterName}/eck-stack/elastic_password`,
         roles: `/${env.clusterName}/eck-stack/elastic_roles`,
       });
-      const store = find(a, 'SecretStore', ext.spec.secretStoreRef.name);
+      const store = findObject(a, 'SecretStore', ext.spec.secretStoreRef.name);
       expect(store.metadata.namespace).toBe('eck-stack');
       expect(store.spec.provider.aws.auth.jwt.serviceAccountRef.name).toBe('eck-stack-ssm-reader');
     });
 
     it('serves Kibana at kibana.<domain> through the ALB', () => {
       const a = app(envName, 'eck-stack');
-      const ing = find(a, 'Ingress', 'kibana');
+      const ing = findObject(a, 'Ingress', 'kibana');
       expect(ing.spec.rules[0].host).toBe(`kibana.${env.domain}`);
       expect(ing.metadata.annotations?.['alb.ingress.kubernetes.io/healthcheck-path']).toBe('/api/status');
       const backend = ing.spec.rules[0].http.paths[0].backend.service;
       expect(backend.port.number).toBe(5601);
       // The operator's Service for the Kibana resource, declared as created at run time.
-      expect(backend.name).toBe(`${find(a, 'Kibana', 'kibana').metadata.name}-kb-http`);
+      expect(backend.name).toBe(`${findObject(a, 'Kibana', 'kibana').metadata.name}-kb-http`);
       expect(a.runtimeObjects).toContainEqual(expect.objectContaining({ kind: 'Service', name: backend.name, ports: [5601, 'http'] }));
     });
 

@@ -1,20 +1,9 @@
 /** fluent app: rendered through the real pipeline (helm, schemas, checks) for dev and prod. */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadEnvironment } from '../config/environments';
-import type { SynthResult } from '../synth/pipeline';
-import { appJson, appOf, chartValuesOf, externalSecretTargets, findObject, manifests, renderPlatform } from './rendered';
+import { appJson, chartValuesOf, externalSecretTargets, findObject, manifests, renderedApps } from './rendered';
 
-let result: SynthResult;
-beforeAll(async () => {
-  result = await renderPlatform();
-});
-
-const app = (env: string, name: string) => appOf(result, env, name);
-const objects = manifests;
-const find = findObject;
-const values = chartValuesOf;
-const produced = externalSecretTargets;
-
+const app = renderedApps();
 
 describe.each(['dev', 'prod'])('%s', (envName) => {
   const env = loadEnvironment(envName);
@@ -31,7 +20,7 @@ describe.each(['dev', 'prod'])('%s', (envName) => {
 
   it('runs Fluent Bit on every node pool (F1): no nodeSelector, every taint tolerated', () => {
     const a = app(envName, 'fluent');
-    const fb = find(a, 'FluentBit', 'fluent-bit');
+    const fb = findObject(a, 'FluentBit', 'fluent-bit');
     expect(fb.spec.nodeSelector).toBeUndefined();
     expect(fb.spec.tolerations).toEqual([{ operator: 'Exists' }]);
     // The only affinity is the chart's exclusion of KubeEdge edge nodes, which EKS pools never carry.
@@ -40,17 +29,17 @@ describe.each(['dev', 'prod'])('%s', (envName) => {
       expect(e).toEqual({ key: 'node-role.kubernetes.io/edge', operator: 'DoesNotExist' });
       for (const pool of Object.values(env.nodePools)) expect(Object.keys(pool.labels)).not.toContain(e.key);
     }
-    expect(find(a, 'Deployment', 'fluent-operator').spec.template.spec.nodeSelector).toEqual(env.nodePools.cicd.labels);
+    expect(findObject(a, 'Deployment', 'fluent-operator').spec.template.spec.nodeSelector).toEqual(env.nodePools.cicd.labels);
   });
 
   it('ships to the ECK Elasticsearch with credentials from SSM in its own namespace', () => {
     const a = app(envName, 'fluent');
-    const es = find(a, 'ClusterOutput', 'es').spec.es;
+    const es = findObject(a, 'ClusterOutput', 'es').spec.es;
     expect(es.host).toBe('elasticsearch-es-http.eck-stack.svc');
     expect(es.port).toBe(9200);
     expect(es.tls).toBeUndefined();
     expect(es.suppressTypeName).toBe('On');
-    const secrets = produced(a);
+    const secrets = externalSecretTargets(a);
     const refs = [es.httpUser.valueFrom.secretKeyRef, es.httpPassword.valueFrom.secretKeyRef] as { name: string; key: string }[];
     for (const ref of refs) {
       const ext = secrets.get(ref.name);
@@ -63,24 +52,24 @@ describe.each(['dev', 'prod'])('%s', (envName) => {
       password: `/${env.clusterName}/eck-stack/elastic_password`,
     });
     // The Elasticsearch it writes to is the one eck-stack renders.
-    expect(objects(app(envName, 'eck-stack')).some((o) => o.kind === 'Elasticsearch' && o.metadata.name === 'elasticsearch')).toBe(true);
+    expect(manifests(app(envName, 'eck-stack')).some((o) => o.kind === 'Elasticsearch' && o.metadata.name === 'elasticsearch')).toBe(true);
   });
 
   it('has no wildcard ClusterRoles, no patch Job and no IRSA on chart accounts (F2, F3)', () => {
     const a = app(envName, 'fluent');
-    for (const r of objects(a).filter((o) => o.kind === 'ClusterRole' || o.kind === 'Role')) {
+    for (const r of manifests(a).filter((o) => o.kind === 'ClusterRole' || o.kind === 'Role')) {
       for (const rule of r.rules ?? []) {
         const all = (xs?: string[]) => (xs ?? []).includes('*');
         expect(all(rule.apiGroups) && all(rule.resources) && all(rule.verbs), r.metadata.name).toBe(false);
       }
     }
-    expect(objects(a).filter((o) => o.kind === 'Job')).toEqual([]);
-    const withRole = objects(a).filter((o) => o.kind === 'ServiceAccount' && o.metadata.annotations?.['eks.amazonaws.com/role-arn']).map((o) => o.metadata.name);
+    expect(manifests(a).filter((o) => o.kind === 'Job')).toEqual([]);
+    const withRole = manifests(a).filter((o) => o.kind === 'ServiceAccount' && o.metadata.annotations?.['eks.amazonaws.com/role-arn']).map((o) => o.metadata.name);
     expect(withRole).toEqual(['fluent-ssm-reader']);
   });
 
   it('emits no dead values keys', () => {
-    const v = values(app(envName, 'fluent'), 'fluent-operator');
+    const v = chartValuesOf(app(envName, 'fluent'), 'fluent-operator');
     expect(v.fluentbit.output.es).not.toHaveProperty('type');
     expect(v.fluentbit.output.es.enable).toBe(true);
     expect(v.fluentbit.input.tail.multilineParser).toBe('cri');

@@ -1,21 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { JENKINS_PLUGINS, jobDsl } from '../charts/jenkins';
 import { contentName } from '../charts/lib/file-config-map';
 import { images } from '../config/images';
-import type { SynthResult } from '../synth/pipeline';
-import { appOf, findObject, manifests, renderPlatform, type Obj } from './rendered';
+import { findObject, manifests, renderedApps, type Obj } from './rendered';
 
 const JENKINSFILE = readFileSync(join(__dirname, '..', 'django-todo', 'Jenkinsfile'), 'utf8');
 
-let result: SynthResult;
-beforeAll(async () => {
-  result = await renderPlatform();
-});
-
-const app = (env: string) => appOf(result, env, 'jenkins');
+const platform = renderedApps();
+const app = (env: string) => platform(env, 'jenkins');
 const objects = (env: string): Obj[] => manifests(app(env));
 const find = (env: string, kind: string, name: string): Obj => findObject(app(env), kind, name);
 const values = (env: string) => parse(app(env).files['values/jenkins.yaml']!) as any;

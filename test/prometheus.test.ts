@@ -1,19 +1,9 @@
 /** prometheus app: rendered through the real pipeline (helm, schemas, checks) for dev and prod. */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadEnvironment } from '../config/environments';
-import type { SynthResult } from '../synth/pipeline';
-import { appJson, appOf, chartValuesOf, externalSecretTargets, findObject, manifests, renderPlatform } from './rendered';
+import { appJson, chartValuesOf, externalSecretTargets, findObject, manifests, renderedApps } from './rendered';
 
-let result: SynthResult;
-beforeAll(async () => {
-  result = await renderPlatform();
-});
-
-const app = (env: string, name: string) => appOf(result, env, name);
-const objects = manifests;
-const find = findObject;
-const values = chartValuesOf;
-const produced = externalSecretTargets;
+const app = renderedApps();
 
 
 
@@ -35,8 +25,8 @@ describe.each(['dev', 'prod'])('%s', (envName) => {
 
   it('takes the Grafana admin from SSM and renders no Secret with data', () => {
     const a = app(envName, 'prometheus');
-    const grafana = values(a, RELEASE).grafana;
-    const secrets = produced(a);
+    const grafana = chartValuesOf(a, RELEASE).grafana;
+    const secrets = externalSecretTargets(a);
     const ext = secrets.get(grafana.admin.existingSecret);
     expect(ext, grafana.admin.existingSecret).toBeDefined();
     const keys = ext!.spec.data.map((d: any) => d.secretKey);
@@ -46,32 +36,32 @@ describe.each(['dev', 'prod'])('%s', (envName) => {
       `/${env.clusterName}/prometheus/grafana_admin_password`,
       `/${env.clusterName}/prometheus/grafana_admin_username`,
     ]);
-    expect(objects(a).filter((o) => o.kind === 'Secret')).toEqual([]);
-    const deploy = find(a, 'Deployment', `${RELEASE}-grafana`);
+    expect(manifests(a).filter((o) => o.kind === 'Secret')).toEqual([]);
+    const deploy = findObject(a, 'Deployment', `${RELEASE}-grafana`);
     const refs = JSON.stringify(deploy.spec.template.spec);
     expect(refs).toContain(`"name":"${grafana.admin.existingSecret}"`);
   });
 
   it('puts no IAM role on any chart ServiceAccount (P1): only the SecretStore reader has one', () => {
     const a = app(envName, 'prometheus');
-    const withRole = objects(a).filter((o) => o.kind === 'ServiceAccount' && o.metadata.annotations?.['eks.amazonaws.com/role-arn']).map((o) => o.metadata.name);
+    const withRole = manifests(a).filter((o) => o.kind === 'ServiceAccount' && o.metadata.annotations?.['eks.amazonaws.com/role-arn']).map((o) => o.metadata.name);
     expect(withRole).toEqual(['prometheus-ssm-reader']);
-    expect(find(a, 'SecretStore', 'prometheus-ssm').spec.provider.aws.auth.jwt.serviceAccountRef.name).toBe('prometheus-ssm-reader');
+    expect(findObject(a, 'SecretStore', 'prometheus-ssm').spec.provider.aws.auth.jwt.serviceAccountRef.name).toBe('prometheus-ssm-reader');
   });
 
   it('serves Grafana at grafana.<domain> through the ALB', () => {
     const a = app(envName, 'prometheus');
-    const ing = find(a, 'Ingress', 'grafana');
+    const ing = findObject(a, 'Ingress', 'grafana');
     expect(ing.spec.rules[0].host).toBe(`grafana.${env.domain}`);
     expect(ing.spec.ingressClassName).toBe('alb');
     const backend = ing.spec.rules[0].http.paths[0].backend.service;
     expect(backend).toEqual({ name: `${RELEASE}-grafana`, port: { number: 80 } });
-    expect(find(a, 'Service', backend.name).spec.ports.map((p: { port: number }) => p.port)).toContain(80);
+    expect(findObject(a, 'Service', backend.name).spec.ports.map((p: { port: number }) => p.port)).toContain(80);
   });
 
   it('keeps retention and storage from config', () => {
     const a = app(envName, 'prometheus');
-    const prom = find(a, 'Prometheus', `${RELEASE}-prometheus`);
+    const prom = findObject(a, 'Prometheus', `${RELEASE}-prometheus`);
     expect(prom.spec.retention).toBe(settings.retention);
     if (settings.storageGi > 0) {
       expect(prom.spec.storage.volumeClaimTemplate.spec).toMatchObject({
@@ -85,7 +75,7 @@ describe.each(['dev', 'prod'])('%s', (envName) => {
 
   it('turns off the EKS-managed control-plane scrapes', () => {
     const a = app(envName, 'prometheus');
-    const v = values(a, RELEASE);
+    const v = chartValuesOf(a, RELEASE);
     expect(v.kubeEtcd.enabled).toBe(false);
     expect(v.kubeScheduler.enabled).toBe(false);
     expect(v.kubeControllerManager.enabled).toBe(false);
@@ -97,12 +87,12 @@ describe.each(['dev', 'prod'])('%s', (envName) => {
   it('places components on the cicd pool and node-exporter on every node', () => {
     const a = app(envName, 'prometheus');
     const cicd = env.nodePools.cicd.labels;
-    for (const d of objects(a).filter((o) => o.kind === 'Deployment')) {
+    for (const d of manifests(a).filter((o) => o.kind === 'Deployment')) {
       expect(d.spec.template.spec.nodeSelector, d.metadata.name).toEqual(cicd);
     }
-    expect(find(a, 'Prometheus', `${RELEASE}-prometheus`).spec.nodeSelector).toEqual(cicd);
-    expect(find(a, 'Alertmanager', `${RELEASE}-alertmanager`).spec.nodeSelector).toEqual(cicd);
-    const ne = find(a, 'DaemonSet', `${RELEASE}-prometheus-node-exporter`);
+    expect(findObject(a, 'Prometheus', `${RELEASE}-prometheus`).spec.nodeSelector).toEqual(cicd);
+    expect(findObject(a, 'Alertmanager', `${RELEASE}-alertmanager`).spec.nodeSelector).toEqual(cicd);
+    const ne = findObject(a, 'DaemonSet', `${RELEASE}-prometheus-node-exporter`);
     expect(ne.spec.template.spec.nodeSelector ?? {}).not.toHaveProperty('role');
     expect(ne.spec.template.spec.tolerations).toContainEqual({ operator: 'Exists' });
   });
@@ -112,10 +102,10 @@ describe.each(['dev', 'prod'])('%s', (envName) => {
     expect(a.runtimeObjects).toContainEqual(expect.objectContaining({ kind: 'Secret', name: `${RELEASE}-admission` }));
     const ignored = appJson(a).ignoreDifferences as { kind: string; name: string }[];
     for (const kind of ['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration']) {
-      const hook = find(a, kind, `${RELEASE}-admission`);
+      const hook = findObject(a, kind, `${RELEASE}-admission`);
       expect(ignored).toContainEqual(expect.objectContaining({ kind, name: hook.metadata.name }));
     }
-    const jobs = objects(a).filter((o) => o.kind === 'Job');
+    const jobs = manifests(a).filter((o) => o.kind === 'Job');
     expect(jobs.map((j) => j.metadata.name).sort()).toEqual([`${RELEASE}-admission-create`, `${RELEASE}-admission-patch`]);
     for (const j of jobs) expect(j.metadata.annotations?.['helm.sh/hook']).toBeDefined();
   });

@@ -3,6 +3,7 @@
  * tests that assert on the objects of one app. Rendered once per test file.
  */
 import { parse } from 'yaml';
+import { beforeAll } from 'vitest';
 import { synthesize, type AppOutput, type SynthResult } from '../synth/pipeline';
 
 /** A rendered Kubernetes object, loosely typed for assertions. */
@@ -20,6 +21,21 @@ export function appOf(result: SynthResult, env: string, name: string): AppOutput
   const a = result.apps.find((x) => x.env === env && x.app === name);
   if (!a) throw new Error(`no app ${env}/${name}`);
   return a;
+}
+
+/**
+ * For a test file: renders the platform before its tests and returns the accessor of one app of
+ * one environment (call it inside tests, not while collecting them).
+ */
+export function renderedApps(): (env: string, name: string) => AppOutput {
+  let result: SynthResult | undefined;
+  beforeAll(async () => {
+    result = await renderPlatform();
+  });
+  return (env, name) => {
+    if (!result) throw new Error('renderedApps(): the platform is rendered in beforeAll; use the accessor inside tests');
+    return appOf(result, env, name);
+  };
 }
 
 const parsed = new WeakMap<AppOutput, Obj[]>();

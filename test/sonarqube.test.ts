@@ -1,16 +1,11 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sonarqubeSetupScript } from '../charts/sonarqube';
 import { jenkinsEndpoint } from '../config/endpoints';
 import { images } from '../config/images';
-import type { SynthResult } from '../synth/pipeline';
-import { appOf, findObject, manifests, renderPlatform, type Obj } from './rendered';
+import { findObject, manifests, renderedApps, type Obj } from './rendered';
 
-let result: SynthResult;
-beforeAll(async () => {
-  result = await renderPlatform();
-});
-
-const app = (env: string) => appOf(result, env, 'sonarqube');
+const platform = renderedApps();
+const app = (env: string) => platform(env, 'sonarqube');
 const objects = (env: string): Obj[] => manifests(app(env));
 const find = (env: string, kind: string, name: string): Obj => findObject(app(env), kind, name);
 
