@@ -82,8 +82,6 @@ export class Argocd extends AddonChart {
             'server.insecure': true,
             // RollingSync for the `platform` ApplicationSet.
             'applicationsetcontroller.enable.progressive.syncs': true,
-            // Seconds an Application may stay Progressing before the next step starts (default 300).
-            'applicationsetcontroller.default.application.progressing.timeout': 1200,
           },
           cm: {
             'application.resourceTrackingMethod': 'annotation',

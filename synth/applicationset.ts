@@ -19,14 +19,34 @@
  * Everything that differs per app is in `templatePatch` (the typed `template` cannot hold lists
  * or optional blocks coming from parameters).
  *
- * ## RollingSync and automated sync (seed AS1)
- * With a RollingSync strategy the ApplicationSet controller turns automated sync OFF on every
- * generated Application (an `automated` block would be ignored, with warnings), so none is declared
- * and `selfHeal` does not exist for these apps. Instead the controller syncs the OutOfSync
- * Applications itself, step by step: step N+1 starts when every Application of step N is Healthy
- * (or the progressing timeout, 1200 s, passes). In-cluster drift shows as OutOfSync and is corrected
- * on the controller's next progressive pass or by hand: `argocd app sync <app> --grpc-web`, or a
- * whole layer with `argocd app sync -l platform.gitops/layer=<n> --grpc-web`.
+ * ## RollingSync, prune and self-heal (Argo CD v2.11, applicationset_controller.go)
+ * With a RollingSync strategy the ApplicationSet controller never lets an Application sync itself:
+ * `syncValidApplications` removes `spec.syncPolicy.automated` from every generated Application
+ * before it writes it, and syncs the OutOfSync ones itself, step by step. It reads
+ * `automated.prune` *before* removing the block and passes it to each sync it triggers
+ * (`syncApplication(app, pruneEnabled)`). So the template declares
+ * `automated: {prune: true, selfHeal: true}`: without it every RollingSync sync runs with prune
+ * off and an object removed from dist/ stays in the cluster for ever (the seed's AS1 note missed
+ * this). `selfHeal` has no effect while the block is removed; drift is still corrected, because a
+ * drifted app turns OutOfSync, goes back to Waiting and is synced again on the next pass.
+ *
+ * A step starts when every Application of the steps before it is Healthy and Synced
+ * (`appSyncEnabledForNextStep`). There is no timeout: the documented
+ * `applicationsetcontroller.default.application.progressing.timeout` is read by no v2.11 code, so an
+ * app that never turns Healthy holds back every later step. The controller re-runs a failed sync
+ * whenever it reconciles (an Application's health, sync or operation changes, or every 3 minutes,
+ * the git generator's requeue), so a sync that fails because something it needs is not there yet
+ * is retried until it is. Later steps may still start before an earlier step has synced a new
+ * revision (argo-cd#29410): `npm run converge` checks that every cross-app need recovers by retry.
+ * By hand: `argocd app sync <app> --grpc-web`, or a whole step with
+ * `argocd app sync -l platform.gitops/layer=<n> --grpc-web`.
+ *
+ * ## Removing an app
+ * Generated Applications carry Argo CD's `resources-finalizer` (the ApplicationSet sets no
+ * `preserveResourcesOnDeletion`), so when an app folder disappears the controller deletes its
+ * Application and Argo CD deletes the app's objects with it. The ApplicationSet itself is marked
+ * `Prune=false,Delete=false`: removing it from dist/ or deleting the argocd Application leaves it,
+ * and so every app, in place.
  */
 import { IMAGE_UPDATER_GIT_SECRET } from '../charts/argocd-image-updater';
 import type { EnvironmentConfig } from '../config/types';
@@ -114,7 +134,12 @@ export function applicationSet(env: EnvironmentConfig, apps: readonly AppSummary
   return {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'ApplicationSet',
-    metadata: { name: APPLICATIONSET_NAME, namespace: ARGOCD_NAMESPACE },
+    metadata: {
+      name: APPLICATIONSET_NAME,
+      namespace: ARGOCD_NAMESPACE,
+      // The argocd app never prunes or deletes it: that would delete every Application (module comment).
+      annotations: { 'argocd.argoproj.io/sync-options': 'Prune=false,Delete=false' },
+    },
     spec: {
       goTemplate: true,
       goTemplateOptions: ['missingkey=error'],
@@ -122,8 +147,6 @@ export function applicationSet(env: EnvironmentConfig, apps: readonly AppSummary
         { git: { repoURL: env.git.repoUrl, revision: env.git.revision, files: [{ path: appJsonGlob(env.name) }] } },
       ],
       strategy: { type: 'RollingSync', rollingSync: { steps: rollingSyncSteps(layers) } },
-      // Deleting the ApplicationSet (or the argocd app) must not cascade into every app's resources.
-      syncPolicy: { preserveResourcesOnDeletion: true },
       template: {
         metadata: {
           name: '{{ .name }}',
@@ -133,8 +156,11 @@ export function applicationSet(env: EnvironmentConfig, apps: readonly AppSummary
         spec: {
           project: 'default',
           destination: { server: 'https://kubernetes.default.svc', namespace: '{{ .namespace }}' },
-          // No `automated`: RollingSync disables it (see the module comment).
-          syncPolicy: { retry: { limit: 5, backoff: { duration: '5s', factor: 2, maxDuration: '5m' } } },
+          // RollingSync removes `automated` but passes its `prune` to every sync it runs (module comment).
+          syncPolicy: {
+            automated: { prune: true, selfHeal: true },
+            retry: { limit: 5, backoff: { duration: '5s', factor: 2, maxDuration: '5m' } },
+          },
         },
       },
       templatePatch: templatePatch(env),

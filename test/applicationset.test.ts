@@ -255,14 +255,20 @@ describe.each(ENVS)('the %s ApplicationSet', (envName) => {
   it('is the argocd app\'s manifests/applicationset-platform.yaml, named platform in argocd, schema-valid', () => {
     const appSet = appSetOf(envName);
     expect(appSet.kind).toBe('ApplicationSet');
-    expect(appSet.metadata).toEqual({ name: 'platform', namespace: 'argocd' });
+    expect(appSet.metadata).toEqual({
+      name: 'platform',
+      namespace: 'argocd',
+      annotations: { 'argocd.argoproj.io/sync-options': 'Prune=false,Delete=false' },
+    });
     expect(validateObject(appSet)).toEqual([]);
     const spec = appSet.spec as Record<string, any>;
     expect(spec.goTemplate).toBe(true);
     expect(spec.goTemplateOptions).toEqual(['missingkey=error']);
     expect(spec.generators).toEqual([{ git: { repoURL: env().git.repoUrl, revision: env().git.revision, files: [{ path: `dist/${envName}/*/app.json` }] } }]);
-    // AS1: no automated sync declared (RollingSync turns it off); AS2/AS4/preservedFields gone.
-    expect(spec.template.spec.syncPolicy.automated).toBeUndefined();
+    // RollingSync strips `automated` but passes its prune flag to the syncs it runs.
+    expect(spec.template.spec.syncPolicy.automated).toEqual({ prune: true, selfHeal: true });
+    // Without preserveResourcesOnDeletion each Application gets the resources finalizer.
+    expect(spec.syncPolicy).toBeUndefined();
     expect(spec.preservedFields).toBeUndefined();
     expect(JSON.stringify(spec)).not.toMatch(/ServerSideDiff|refresh|plugin/);
   });
@@ -334,7 +340,7 @@ describe('per-app differences (templatePatch)', () => {
   it('uses one directory source in render mode', () => {
     expect(byName('plain').spec.source).toEqual({ repoURL: env.git.repoUrl, targetRevision: env.git.revision, path: 'dist/dev/plain/manifests' });
     expect(byName('plain').spec.sources).toBeUndefined();
-    expect(byName('plain').spec.syncPolicy).toEqual({ retry: expect.any(Object), syncOptions: ['CreateNamespace=true'] });
+    expect(byName('plain').spec.syncPolicy).toEqual({ automated: { prune: true, selfHeal: true }, retry: expect.any(Object), syncOptions: ['CreateNamespace=true'] });
   });
 
   it('uses chart + $values ref + manifests directory in inflate mode', () => {

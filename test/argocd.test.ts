@@ -35,7 +35,6 @@ describe.each(ENVS)('argocd in %s', (envName) => {
     expect(values.configs.params).toEqual({
       'server.insecure': true,
       'applicationsetcontroller.enable.progressive.syncs': true,
-      'applicationsetcontroller.default.application.progressing.timeout': 1200,
     });
     expect(values.configs.cm['application.resourceTrackingMethod']).toBe('annotation');
     expect(values.configs.secret.createSecret).toBe(false);
