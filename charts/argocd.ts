@@ -1,18 +1,14 @@
 import type { Construct } from 'constructs';
+import { ARGOCD_APP, ARGOCD_RELEASE, ARGOCD_REPO_SECRET, ARGOCD_SECRET, type ArgocdSecret } from '../config/argocd';
+import { hostName } from '../config/contract';
 import type { EnvironmentConfig } from '../config/types';
 import { AddonChart } from './lib/addon-chart';
 import { AlbIngress } from './lib/alb-ingress';
 import { SsmSecret } from './lib/ssm-secret';
 import { UpstreamChart } from './lib/upstream-chart';
 
-/** Helm release name; the chart names its objects `<release>-argocd-<component>`. */
-export const ARGOCD_RELEASE = 'argo-cd';
 /** The Service the Ingress targets (the chart's HTTP server Service, port 80 → 8080). */
 export const ARGOCD_SERVER_SERVICE = `${ARGOCD_RELEASE}-argocd-server`;
-/** The Secret argocd-server reads its admin password and session signing key from. */
-export const ARGOCD_SECRET = 'argocd-secret';
-/** Argo CD's credentials for this repository (a `repository` secret). */
-export const ARGOCD_REPO_SECRET = 'repo-platform';
 
 /**
  * Argo CD, managing itself: infra's bootstrap installs the same chart with
@@ -31,15 +27,17 @@ export const ARGOCD_REPO_SECRET = 'repo-platform';
  *   `controller.clusterRoleRules`). The server keeps the chart's ClusterRole (get/patch/delete on
  *   all resources for the UI's resource view and actions, no `*` verbs).
  * - No IRSA on the repo-server: nothing in it calls AWS (SSM is read by the app's SecretStore).
- * - `argocd-secret` comes from SSM through External Secrets (admin bcrypt hash, session key), so the
- *   chart renders no Secret data and there is no `argocd-initial-admin-secret`. Until the
- *   ExternalSecret first syncs (after External Secrets, layer 0), argocd-server creates a bare
- *   `argocd-secret` itself; ESO then adopts it (creationPolicy Owner) and replaces its data.
+ * - `argocd-secret` (admin bcrypt hash, session key) and the repository credentials come from SSM:
+ *   the chart renders no Secret data and there is no `argocd-initial-admin-secret`. argocd-server
+ *   does not start without `argocd-secret`, and the git generator cannot read this repository
+ *   without its credentials, so infra's bootstrap creates both from SSM before the chart
+ *   (config/argocd.ts); this app's ExternalSecrets of the same names adopt them (creationPolicy
+ *   Owner takes a Secret no controller owns) and keep them in step with SSM.
  * - Resource tracking by annotation, so Argo CD never rewrites `app.kubernetes.io/instance`,
  *   which charts use in selectors (seed P4).
  */
 export class Argocd extends AddonChart {
-  static readonly app = 'argocd';
+  static readonly app = ARGOCD_APP;
   static readonly dependsOn = ['external-secrets', 'aws-load-balancer-controller', 'cluster-config'] as const;
 
   constructor(scope: Construct, env: EnvironmentConfig) {
@@ -48,32 +46,34 @@ export class Argocd extends AddonChart {
       app: Argocd.app,
       // The ApplicationSet and Application CRDs exceed the client-side apply annotation limit.
       syncOptions: ['ServerSideApply=true'],
-      runtimeObjects: [{ kind: 'Secret', name: 'argocd-redis', createdBy: 'the chart\'s redis-secret-init hook Job (random password, never in git)' }],
+      runtimeNeeds: [{
+        by: { kind: 'Deployment', name: ARGOCD_SERVER_SERVICE },
+        needs: { kind: 'Secret', name: ARGOCD_SECRET.name },
+        reason: 'argocd-server reads its admin password and session key from it and exits at start without it (InitializeSettings)',
+        whileMissing: 'argocd-server exits and restarts in CrashLoopBackOff until it exists',
+      }],
+      runtimeObjects: [{
+        kind: 'Secret',
+        name: 'argocd-redis',
+        createdBy: 'the chart\'s redis-secret-init hook Job (random password, never in git)',
+        source: { kind: 'Job', name: `${ARGOCD_RELEASE}-argocd-redis-secret-init` },
+      }],
     });
 
-    new SsmSecret(this, 'ArgocdSecret', {
-      app: 'argocd',
-      name: ARGOCD_SECRET,
-      keys: { 'admin.password': 'admin_password_bcrypt', 'server.secretkey': 'server_secret_key' },
-      // Argo CD reads argocd-secret only when it carries this label.
-      labels: { 'app.kubernetes.io/part-of': 'argocd' },
-    });
-
-    // The url is not secret; it reaches the Secret through the contract parameter `repo_url`,
-    // which infra writes from env.git.repoUrl (SsmSecret has no literal keys).
-    new SsmSecret(this, 'Repository', {
-      app: 'argocd',
-      name: ARGOCD_REPO_SECRET,
-      keys: { url: 'repo_url', username: 'repo_username', password: 'repo_password' },
-      labels: { 'argocd.argoproj.io/secret-type': 'repository' },
-    });
+    // The repository url is not secret; it reaches the Secret through the contract parameter
+    // `repo_url`, which infra writes from env.git.repoUrl (SsmSecret has no literal keys).
+    const fromSsm = (id: string, s: ArgocdSecret) => new SsmSecret(this, id, { app: ARGOCD_APP, name: s.name, keys: s.keys, labels: s.labels });
+    fromSsm('ArgocdSecret', ARGOCD_SECRET);
+    fromSsm('Repository', ARGOCD_REPO_SECRET);
 
     new UpstreamChart(this, 'Chart', {
       chart: 'argo-cd',
       release: ARGOCD_RELEASE,
       values: {
         global: {
-          domain: `argocd.${env.domain}`,
+          // The chart derives argocd-cm `url` (SSO redirects, UI links) and the notifications
+          // `argocdUrl` from it: the same contract host the Ingress serves.
+          domain: hostName(env.domain, 'argocd', 'server'),
           nodeSelector: this.nodeSelector('cicd'),
         },
         configs: {

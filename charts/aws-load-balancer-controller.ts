@@ -30,7 +30,7 @@ export class AwsLoadBalancerController extends AddonChart {
     super(scope, {
       env,
       app: AwsLoadBalancerController.app,
-      runtimeObjects: [{ kind: 'Secret', name: TLS_SECRET, createdBy: `the ${CERTGEN}-create hook Job` }],
+      runtimeObjects: [{ kind: 'Secret', name: TLS_SECRET, createdBy: `the ${CERTGEN}-create hook Job`, source: { kind: 'Job', name: `${CERTGEN}-create` } }],
       ignoreDifferences: [
         { group: 'admissionregistration.k8s.io', kind: 'MutatingWebhookConfiguration', name: WEBHOOK, jqPathExpressions: ['.webhooks[]?.clientConfig.caBundle'] },
         { group: 'admissionregistration.k8s.io', kind: 'ValidatingWebhookConfiguration', name: WEBHOOK, jqPathExpressions: ['.webhooks[]?.clientConfig.caBundle'] },

@@ -25,6 +25,8 @@ export const DJANGO_UID = 10001;
 /** UID/GID of nginxinc/nginx-unprivileged. */
 export const NGINX_UID = 101;
 export const GUNICORN_PORT = 8000;
+/** Sync wave of the Deployment and its autoscaler: after the migrate hook (wave 1). */
+const DEPLOYMENT_WAVE = { 'argocd.argoproj.io/sync-wave': '2' };
 export const NGINX_PORT = 8080;
 /** The Service the Ingress uses (nginx) and the one that reaches gunicorn directly (metrics). */
 export const DJANGO_WEB_SERVICE = 'django';
@@ -56,7 +58,8 @@ export function djangoImage(env: EnvironmentConfig): string {
  */
 export class Django extends AddonChart {
   static readonly app = 'django';
-  static readonly dependsOn = ['external-secrets', 'aws-load-balancer-controller', 'argocd-image-updater'] as const;
+  // jenkins: day 0 runs the image its first build pushes (BOOTSTRAP_IMAGE_TAG, config/images.ts).
+  static readonly dependsOn = ['external-secrets', 'aws-load-balancer-controller', 'argocd-image-updater', 'jenkins'] as const;
 
   readonly nginxConfigMap: string;
   readonly image: string;
@@ -129,7 +132,7 @@ export class Django extends AddonChart {
     const http = (path: string, port: number) => ({ httpGet: { path, port: k8s.IntOrString.fromNumber(port) } });
 
     new k8s.KubeDeployment(this, 'Deployment', {
-      metadata: { name: DJANGO_NAME, labels, annotations: { 'argocd.argoproj.io/sync-wave': '2' } },
+      metadata: { name: DJANGO_NAME, labels, annotations: DEPLOYMENT_WAVE },
       spec: {
         ...(s.autoscaling === undefined ? { replicas: s.replicas } : {}),
         revisionHistoryLimit: 5,
@@ -229,7 +232,8 @@ export class Django extends AddonChart {
     if (s.autoscaling !== undefined) {
       const a = s.autoscaling;
       new k8s.KubeHorizontalPodAutoscalerV2(this, 'Hpa', {
-        metadata: { name: DJANGO_NAME, labels },
+        // With its Deployment (wave 2): an autoscaler applied first only reports its target missing.
+        metadata: { name: DJANGO_NAME, labels, annotations: DEPLOYMENT_WAVE },
         spec: {
           scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: DJANGO_NAME },
           minReplicas: a.minReplicas,

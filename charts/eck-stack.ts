@@ -51,7 +51,16 @@ export class EckStack extends AddonChart {
     super(scope, {
       env,
       app: EckStack.app,
-      runtimeObjects: [{ kind: 'Service', name: KIBANA_SERVICE, ports: [KIBANA_PORT, 'http'], createdBy: 'the ECK operator, for the Kibana resource' }],
+      runtimeObjects: [
+        { kind: 'Service', name: KIBANA_SERVICE, ports: [KIBANA_PORT, 'http'], createdBy: 'the ECK operator, for the Kibana resource', source: { kind: 'Kibana', name: KIBANA_NAME } },
+        {
+          kind: 'Service',
+          name: elasticsearchEndpoint.service,
+          ports: [elasticsearchEndpoint.port, 'http'],
+          createdBy: 'the ECK operator, for the Elasticsearch resource',
+          source: { kind: 'Elasticsearch', name: ELASTICSEARCH_NAME },
+        },
+      ],
     });
     const settings = env.apps['eck-stack'];
     const elastic = new SsmSecret(this, 'ElasticUser', {

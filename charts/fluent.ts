@@ -1,4 +1,5 @@
 import type { Construct } from 'constructs';
+import { contract } from '../config/contract';
 import type { EnvironmentConfig } from '../config/types';
 import { elasticsearchEndpoint } from '../config/endpoints';
 import { AddonChart } from './lib/addon-chart';
@@ -35,7 +36,16 @@ export class Fluent extends AddonChart {
   static readonly dependsOn = ['external-secrets', 'eck-stack'] as const;
 
   constructor(scope: Construct, env: EnvironmentConfig) {
-    super(scope, { env, app: Fluent.app });
+    super(scope, {
+      env,
+      app: Fluent.app,
+      runtimeNeeds: [{
+        by: { kind: 'FluentBit', name: 'fluent-bit' },
+        needs: { kind: 'Service', name: elasticsearchEndpoint.service, namespace: contract['eck-stack'].namespace },
+        reason: 'its Elasticsearch output',
+        whileMissing: 'Fluent Bit retries each failed flush without limit (retry_limit no_limits) and pauses the tail input at its memory limit, so no log line is dropped',
+      }],
+    });
     const credentials = new SsmSecret(this, 'ElasticCredentials', {
       app: 'fluent',
       name: ELASTIC_CREDENTIALS_SECRET,
@@ -46,6 +56,14 @@ export class Fluent extends AddonChart {
     new UpstreamChart(this, 'Chart', {
       chart: 'fluent-operator',
       release: 'fluent-operator',
+      patches: [{
+        target: { kind: 'ClusterOutput', name: 'es' },
+        ops: [{ op: 'add', path: '/spec/retry_limit', value: 'no_limits' }],
+        // Fluent Bit's default Retry_Limit is 1: a chunk that fails twice (Elasticsearch restarting,
+        // or not up yet) is dropped. Retrying for ever is safe: the tail input's memBufLimit pauses
+        // reading while chunks wait, and it resumes from its offset database.
+        reason: 'keep log chunks until Elasticsearch answers instead of dropping them after one retry',
+      }],
       values: {
         Kubernetes: true,
         containerRuntime: 'containerd',

@@ -1,8 +1,8 @@
 import type { Construct } from 'constructs';
 import { jenkinsEndpoint, sonarqubeEndpoint } from '../config/endpoints';
-import { hostName } from '../config/contract';
+import { contract, hostName } from '../config/contract';
 import { ecrRegistryHost, parseImageRef } from '../config/image-ref';
-import { images, type ImageName } from '../config/images';
+import { BOOTSTRAP_IMAGE_TAG, images, type ImageName } from '../config/images';
 import type { EnvironmentConfig, Resources } from '../config/types';
 import { AddonChart } from './lib/addon-chart';
 import { AlbIngress } from './lib/alb-ingress';
@@ -100,9 +100,27 @@ export class Jenkins extends AddonChart {
   readonly pipelineConfigMap: string;
 
   constructor(scope: Construct, env: EnvironmentConfig) {
-    super(scope, { env, app: Jenkins.app });
-    const settings = env.apps.jenkins;
     const django = env.apps.django;
+    const registry = ecrRegistryHost(env.aws.accountId, env.aws.region);
+    const controller = { kind: 'StatefulSet', name: JENKINS_RELEASE };
+    super(scope, {
+      env,
+      app: Jenkins.app,
+      runtimeNeeds: [{
+        by: controller,
+        needs: { kind: 'Service', name: sonarqubeEndpoint.service, namespace: contract.sonarqube.namespace },
+        reason: 'the pipeline\'s SonarQube analysis',
+        whileMissing: 'the build fails at its analysis stage; the next push (or a rebuild) runs it again',
+      }],
+      publishes: [{
+        by: controller,
+        image: `${registry}/${django.repository}`,
+        tags: [BOOTSTRAP_IMAGE_TAG],
+        tagPattern: '[0-9a-f]{40}',
+        when: `the ${BUILD_JOB} pipeline (its first build is scheduled when Jenkins starts)`,
+      }],
+    });
+    const settings = env.apps.jenkins;
 
     const admin = new SsmSecret(this, 'Admin', {
       app: 'jenkins',
@@ -129,13 +147,13 @@ export class Jenkins extends AddonChart {
       labels: { 'app.kubernetes.io/part-of': 'jenkins' },
     }).name;
 
-    const registry = ecrRegistryHost(env.aws.accountId, env.aws.region);
     const pipelineEnv: Record<string, string> = {
       REPO_URL: env.git.repoUrl,
       GIT_BRANCH_NAME: env.git.revision,
       APP_DIR: 'django-todo',
       ECR_REPO: `${registry}/${django.repository}`,
       ECR_REPO_NAME: django.repository,
+      BOOTSTRAP_TAG: BOOTSTRAP_IMAGE_TAG,
       AWS_REGION: env.aws.region,
       SONAR_HOST_URL: sonarqubeEndpoint.url,
       SONAR_PROJECT_KEY: 'django_todo_project',

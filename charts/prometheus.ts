@@ -57,7 +57,7 @@ export class Prometheus extends AddonChart {
       env,
       app: Prometheus.app,
       syncOptions: ['ServerSideApply=true'],
-      runtimeObjects: [{ kind: 'Secret', name: ADMISSION_SECRET, createdBy: `the ${RELEASE}-admission-create helm hook Job` }],
+      runtimeObjects: [{ kind: 'Secret', name: ADMISSION_SECRET, createdBy: `the ${RELEASE}-admission-create helm hook Job`, source: { kind: 'Job', name: `${RELEASE}-admission-create` } }],
       ignoreDifferences: [
         { group: 'admissionregistration.k8s.io', kind: 'MutatingWebhookConfiguration', name: ADMISSION_WEBHOOK, jqPathExpressions: ['.webhooks[]?.clientConfig.caBundle'] },
         { group: 'admissionregistration.k8s.io', kind: 'ValidatingWebhookConfiguration', name: ADMISSION_WEBHOOK, jqPathExpressions: ['.webhooks[]?.clientConfig.caBundle'] },

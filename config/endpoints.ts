@@ -14,4 +14,9 @@ export const sonarqubeEndpoint = { service: 'sonarqube-sonarqube', port: 9000, u
 export const jenkinsEndpoint = { service: 'jenkins', port: 8080, sonarWebhookUrl: `http://${svc('jenkins', 'jenkins')}:8080/sonarqube-webhook/` } as const;
 
 /** Elasticsearch's HTTP Service (ECK names it `<resource>-es-http`; plain HTTP, TLS ends at the ALB). */
-export const elasticsearchEndpoint = { resource: 'elasticsearch', host: `elasticsearch-es-http.${contract['eck-stack'].namespace}.svc`, port: 9200 } as const;
+export const elasticsearchEndpoint = {
+  resource: 'elasticsearch',
+  service: 'elasticsearch-es-http',
+  host: `elasticsearch-es-http.${contract['eck-stack'].namespace}.svc`,
+  port: 9200,
+} as const;

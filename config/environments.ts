@@ -3,6 +3,7 @@
  * it through `loadEnvironment`, which validates it first.
  */
 import { defaultChartVersions } from './chart-versions';
+import { BOOTSTRAP_IMAGE_TAG } from './images';
 import type { AppSettings, EnvironmentConfig, EnvironmentName, NodePool } from './types';
 import { validateEnvironment } from './validate';
 
@@ -48,7 +49,7 @@ const baseApps: AppSettings = {
   django: {
     enabled: true,
     repository: 'django-todo',
-    defaultTag: '0.1.0',
+    defaultTag: BOOTSTRAP_IMAGE_TAG,
     replicas: 2,
     resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '512Mi' } },
     nginxResources: { requests: { cpu: '20m', memory: '32Mi' }, limits: { cpu: '200m', memory: '64Mi' } },

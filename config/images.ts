@@ -20,3 +20,10 @@ export const images = {
 } as const;
 
 export type ImageName = keyof typeof images;
+
+/**
+ * The tag the django-todo pipeline's first build pushes besides the commit SHA (ECR tags are
+ * immutable, so it is pushed once and never moves). A new environment starts from it: the
+ * registry is empty until that build, and the Image Updater pins a commit tag after it.
+ */
+export const BOOTSTRAP_IMAGE_TAG = 'bootstrap';

@@ -62,7 +62,10 @@ export interface AppSwitch {
 export interface DjangoSettings extends AppSwitch {
   /** ECR repository name (under the environment's registry). */
   readonly repository: string;
-  /** Image tag used until the Image Updater pins a newer one (a 40-hex git SHA or a version). */
+  /**
+   * Image tag the Deployment runs until the Image Updater pins a commit: `BOOTSTRAP_IMAGE_TAG`
+   * (config/images.ts), or a 40-hex commit SHA that is already in the registry.
+   */
   readonly defaultTag: string;
   readonly replicas: number;
   /** HorizontalPodAutoscaler; omitted means a fixed replica count. */

@@ -4,7 +4,7 @@
  */
 import { chartNames } from './chart-versions';
 import { allServiceAccounts, checkContract, roleName } from './contract';
-import { images } from './images';
+import { BOOTSTRAP_IMAGE_TAG, images } from './images';
 import { parseImageRef } from './image-ref';
 import type { EnvironmentConfig, NodePool, Resources } from './types';
 
@@ -62,7 +62,7 @@ export function validateEnvironment(env: EnvironmentConfig): void {
   const apps = env.apps;
   const dj = apps.django;
   check(DNS_LABEL.test(dj.repository), 'apps.django.repository', `not a valid repository name: "${dj.repository}"`);
-  check(/^([0-9a-f]{40}|\d+\.\d+\.\d+)$/.test(dj.defaultTag), 'apps.django.defaultTag', `must be a 40-hex git SHA or a version, got "${dj.defaultTag}"`);
+  check(dj.defaultTag === BOOTSTRAP_IMAGE_TAG || /^[0-9a-f]{40}$/.test(dj.defaultTag), 'apps.django.defaultTag', `must be "${BOOTSTRAP_IMAGE_TAG}" or a 40-hex git SHA the pipeline pushed, got "${dj.defaultTag}"`);
   check(Number.isInteger(dj.replicas) && dj.replicas >= 1, 'apps.django.replicas', `must be an integer >= 1, got ${dj.replicas}`);
   if (dj.autoscaling) {
     const a = dj.autoscaling;

@@ -49,12 +49,11 @@
  * and so every app, in place.
  */
 import { IMAGE_UPDATER_GIT_SECRET } from '../charts/argocd-image-updater';
+import { APPLICATIONSET_NAME, ARGOCD_NAMESPACE } from '../config/argocd';
 import type { EnvironmentConfig } from '../config/types';
 import type { AppSummary } from './environment-objects';
-import type { KubeObject } from './objects';
+import type { KubeObject } from './kube-object';
 
-export const APPLICATIONSET_NAME = 'platform';
-export const ARGOCD_NAMESPACE = 'argocd';
 /** Label on each generated Application: its dependency layer (0 = no dependencies). */
 export const LAYER_LABEL = 'platform.gitops/layer';
 const IU = 'argocd-image-updater.argoproj.io';

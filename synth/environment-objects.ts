@@ -6,7 +6,7 @@
 import type { EnvironmentConfig } from '../config/types';
 import { applicationSet } from './applicationset';
 import type { AppParams } from './app-params';
-import type { KubeObject } from './objects';
+import type { KubeObject } from './kube-object';
 
 /** What the environment-wide objects need to know of each app. */
 export interface AppSummary {

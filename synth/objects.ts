@@ -4,14 +4,9 @@
  */
 import { Yaml } from 'cdk8s';
 import type { PolicyCheckId } from '../charts/lib/policy-waiver';
+import { group, podReferences, podTemplate, type KubeObject } from './kube-object';
 import { objectFindings } from './policy/object-policy';
-
-export interface KubeObject {
-  apiVersion: string;
-  kind: string;
-  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
-  [field: string]: unknown;
-}
+import { syncFacts, type SyncFacts } from './sync-facts';
 
 /** What checks across objects and apps need to know about one object (stored in the render cache). */
 export interface ObjectFacts {
@@ -29,6 +24,10 @@ export interface ObjectFacts {
   readonly ingress?: { readonly hosts: readonly string[]; readonly backends: readonly string[] };
   /** What the object-level policy checks found (see synth/policy/). */
   readonly findings?: readonly PolicyFinding[];
+  /** Who wrote it. */
+  readonly origin: Origin;
+  /** Sync placement, run-time needs and provides (see sync-facts.ts). */
+  readonly sync: SyncFacts;
 }
 
 /** One policy check's complaint about one object. */
@@ -40,12 +39,6 @@ export interface PolicyFinding {
 /** Who wrote an object: our constructs, or an upstream chart we render. */
 export type Origin = 'own' | 'upstream';
 
-/** A pod template: the pod's metadata and spec. */
-export interface PodTemplate {
-  readonly metadata: { readonly labels?: Record<string, string>; readonly annotations?: Record<string, string> };
-  readonly spec: Record<string, unknown>;
-}
-
 /** Core kinds that are cluster-scoped; CRD scopes come from the CRDs themselves. */
 const CLUSTER_SCOPED_CORE = new Set([
   'APIService', 'CertificateSigningRequest', 'ClusterRole', 'ClusterRoleBinding', 'CSIDriver', 'CSINode',
@@ -56,11 +49,6 @@ const CLUSTER_SCOPED_CORE = new Set([
 
 /** Cluster-scoped custom kinds by `group/Kind`, learnt from every CRD the pipeline sees. */
 const clusterScopedCustom = new Set<string>();
-
-export function group(apiVersion: string): string {
-  const slash = apiVersion.indexOf('/');
-  return slash < 0 ? '' : apiVersion.slice(0, slash);
-}
 
 /** Records the scope of the kinds a CRD object defines. */
 export function learnCrdScope(obj: KubeObject): void {
@@ -92,63 +80,6 @@ export function toYaml(obj: unknown): string {
   return Yaml.stringify(obj);
 }
 
-const POD_TEMPLATE_PATHS: Record<string, readonly string[]> = {
-  Pod: ['spec'],
-  Deployment: ['spec', 'template', 'spec'],
-  StatefulSet: ['spec', 'template', 'spec'],
-  DaemonSet: ['spec', 'template', 'spec'],
-  ReplicaSet: ['spec', 'template', 'spec'],
-  Job: ['spec', 'template', 'spec'],
-  CronJob: ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
-};
-
-/** The pod template of a workload object (a Pod is its own template), if it has one. */
-export function podTemplate(obj: KubeObject): PodTemplate | undefined {
-  const path = POD_TEMPLATE_PATHS[obj.kind];
-  if (!path || group(obj.apiVersion).includes('.')) return undefined;
-  let parent: unknown = obj;
-  for (const key of path.slice(0, -1)) parent = (parent as Record<string, unknown> | undefined)?.[key];
-  const spec = (parent as Record<string, unknown> | undefined)?.spec;
-  if (!spec || typeof spec !== 'object') return undefined;
-  const metadata = (parent as { metadata?: PodTemplate['metadata'] }).metadata ?? {};
-  return { metadata, spec: spec as Record<string, unknown> };
-}
-
-type Container = { env?: { valueFrom?: { secretKeyRef?: { name?: string; optional?: boolean }; configMapKeyRef?: { name?: string; optional?: boolean } } }[]; envFrom?: { secretRef?: { name?: string; optional?: boolean }; configMapRef?: { name?: string; optional?: boolean } }[] };
-type Volume = { secret?: { secretName?: string; optional?: boolean }; configMap?: { name?: string; optional?: boolean }; projected?: { sources?: { secret?: { name?: string; optional?: boolean }; configMap?: { name?: string; optional?: boolean } }[] } };
-
-/** Non-optional Secrets, ConfigMaps and the ServiceAccount a pod spec needs, as `Kind/name`. */
-export function podReferences(spec: Record<string, unknown>): string[] {
-  const refs = new Set<string>();
-  const add = (kind: string, ref: { name?: string; secretName?: string; optional?: boolean } | undefined) => {
-    const name = ref?.name ?? ref?.secretName;
-    if (name && ref?.optional !== true) refs.add(`${kind}/${name}`);
-  };
-  const containers = [...((spec.containers as Container[]) ?? []), ...((spec.initContainers as Container[]) ?? [])];
-  for (const c of containers) {
-    for (const e of c.env ?? []) {
-      add('Secret', e.valueFrom?.secretKeyRef);
-      add('ConfigMap', e.valueFrom?.configMapKeyRef);
-    }
-    for (const e of c.envFrom ?? []) {
-      add('Secret', e.secretRef);
-      add('ConfigMap', e.configMapRef);
-    }
-  }
-  for (const v of (spec.volumes as Volume[]) ?? []) {
-    add('Secret', v.secret);
-    add('ConfigMap', v.configMap);
-    for (const s of v.projected?.sources ?? []) {
-      add('Secret', s.secret);
-      add('ConfigMap', s.configMap);
-    }
-  }
-  for (const s of (spec.imagePullSecrets as { name?: string }[]) ?? []) add('Secret', s);
-  const sa = (spec.serviceAccountName as string | undefined) ?? 'default';
-  if (sa !== 'default') refs.add(`ServiceAccount/${sa}`);
-  return [...refs].sort();
-}
-
 /** The facts of one object for the cache and for cross-object checks, policy findings included. */
 export function factsOf(obj: KubeObject, file: string, origin: Origin): ObjectFacts {
   const findings = objectFindings(obj, origin);
@@ -159,6 +90,8 @@ export function factsOf(obj: KubeObject, file: string, origin: Origin): ObjectFa
     ...(obj.metadata.namespace !== undefined ? { namespace: obj.metadata.namespace } : {}),
     file,
     ...(findings.length > 0 ? { findings } : {}),
+    origin,
+    sync: syncFacts(obj),
   };
   const template = podTemplate(obj);
   if (template) return { ...base, podRefs: podReferences(template.spec) };

@@ -7,7 +7,7 @@ import { App } from 'cdk8s';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { addons as defaultAddons } from '../charts';
-import type { AddonChart, AddonClass, RuntimeObject } from '../charts/lib/addon-chart';
+import type { AddonChart, AddonClass, PublishedImage, RuntimeNeed, RuntimeObject } from '../charts/lib/addon-chart';
 import type { PolicyWaiver } from '../charts/lib/policy-waiver';
 import { UpstreamChart } from '../charts/lib/upstream-chart';
 import { chartRepositories } from '../config/chart-versions';
@@ -15,11 +15,14 @@ import { environmentNames, loadEnvironment } from '../config/environments';
 import type { EnvironmentConfig } from '../config/types';
 import type { AppParams } from './app-params';
 import { readLock, sha256 } from './chart-lock';
+import { modelEnvironment } from '../converge/model';
+import type { EnvironmentModel } from '../converge/types';
 import { checkEnvironment } from './checks';
 import { environmentObjects } from './environment-objects';
 import { syncLayers } from './graph';
 import { helmVersion, locateHelm, type Helm } from './helm';
-import { factsOf, fileName, isClusterScoped, type KubeObject, type ObjectFacts, toYaml } from './objects';
+import { factsOf, fileName, isClusterScoped, type ObjectFacts, toYaml } from './objects';
+import type { KubeObject } from './kube-object';
 import { cacheDir as defaultCacheDir, chartsDir as defaultChartsDir, repoRoot } from './paths';
 import { formatPolicyTable, policyReport, waiverKey, type PolicyRow } from './policy/report';
 import { Problems, SynthError } from './problems';
@@ -52,6 +55,9 @@ export interface AppOutput {
   readonly objects: readonly ObjectFacts[];
   /** Objects created in the cluster at run time that pods and Ingresses may reference. */
   readonly runtimeObjects: readonly RuntimeObject[];
+  /** Run-time needs no field shows, and images the app pushes (for the convergence model). */
+  readonly runtimeNeeds: readonly RuntimeNeed[];
+  readonly publishes: readonly PublishedImage[];
   /** Accepted policy findings on this app's objects. */
   readonly policyWaivers: readonly PolicyWaiver[];
 }
@@ -65,12 +71,14 @@ export interface SynthResult {
   readonly warnings: readonly string[];
   /** Every policy finding, all waived (a finding without a waiver fails synth). */
   readonly policy: readonly PolicyRow[];
+  /** The day-0 convergence model of each environment (converge/); a problem in one fails synth. */
+  readonly models: readonly EnvironmentModel[];
 }
 
 /** Hash of everything that shapes rendered output besides the request itself. */
 function codeVersion(): string {
   const policy = readdirSync(join(repoRoot, 'synth', 'policy')).sort().map((f) => join('synth', 'policy', f));
-  const files = ['synth/render.ts', 'synth/objects.ts', 'synth/schema-validate.ts', 'synth/schema-load.ts', 'config/image-ref.ts', ...policy];
+  const files = ['synth/render.ts', 'synth/objects.ts', 'synth/kube-object.ts', 'synth/sync-facts.ts', 'synth/schema-validate.ts', 'synth/schema-load.ts', 'config/image-ref.ts', ...policy];
   const schemas = readdirSync(join(repoRoot, 'imports', 'schemas')).sort().map((f) => join('imports', 'schemas', f));
   return sha256([...files, ...schemas].map((f) => readFileSync(join(repoRoot, f), 'utf8')).join('\0'));
 }
@@ -128,6 +136,7 @@ export async function synthesize(opts: SynthOptions = {}): Promise<SynthResult> 
 
   const apps: AppOutput[] = [];
   const policy: PolicyRow[] = [];
+  const models: EnvironmentModel[] = [];
   const renderedWaivers = new Set<string>();
   for (const { env, charts, layers } of built) {
     for (const chart of charts) {
@@ -138,6 +147,11 @@ export async function synthesize(opts: SynthOptions = {}): Promise<SynthResult> 
     const envApps = apps.filter((a) => a.env === env.name);
     const crossFindings = problems.capture(() => checkEnvironment(env, envApps));
     if (!crossFindings) continue;
+    const model = problems.capture(() => modelEnvironment({ env, apps: envApps }));
+    if (model) {
+      models.push(model);
+      model.problems.forEach((p) => problems.add(p));
+    }
     const report = policyReport(env.name, envApps.map((a) => ({ app: a.app, namespace: a.namespace, objects: a.objects, waivers: a.policyWaivers })), crossFindings);
     policy.push(...report.rows);
     report.problems.forEach((p) => problems.add(p));
@@ -152,7 +166,7 @@ export async function synthesize(opts: SynthOptions = {}): Promise<SynthResult> 
   problems.throwIfAny();
   memo.save();
   const rendered = releases.filter((r) => !r.cached).length;
-  return { environments: [...names], apps, rendered, cached: releases.length - rendered, warnings, policy };
+  return { environments: [...names], apps, rendered, cached: releases.length - rendered, warnings, policy, models };
 }
 
 function appOutput(env: EnvironmentConfig, chart: AddonChart, layers: string[][], releases: readonly RenderedRelease[], memo: ValidationMemo): AppOutput {
@@ -211,6 +225,8 @@ function appOutput(env: EnvironmentConfig, chart: AddonChart, layers: string[][]
     files: sortKeys(files),
     objects: objects.sort((a, b) => a.file.localeCompare(b.file)),
     runtimeObjects: chart.runtimeObjects,
+    runtimeNeeds: chart.runtimeNeeds,
+    publishes: chart.publishes,
     policyWaivers: chart.policyWaivers,
   };
 }

@@ -14,7 +14,8 @@ import { parseAllDocuments } from 'yaml';
 import type { ReleaseRequest } from '../charts/lib/upstream-chart';
 import { verifiedChart, type ChartLock, sha256 } from './chart-lock';
 import { type Helm, runHelm } from './helm';
-import { factsOf, fileName, isClusterScoped, learnCrdScope, type KubeObject, type ObjectFacts, toYaml } from './objects';
+import { factsOf, fileName, isClusterScoped, learnCrdScope, type ObjectFacts, toYaml } from './objects';
+import type { KubeObject } from './kube-object';
 import { SynthError } from './problems';
 import { validateObject } from './schema-validate';
 

@@ -17,7 +17,7 @@ import { applicationSet, appJsonGlob, LAYER_LABEL } from '../synth/applicationse
 import type { AppParams } from '../synth/app-params';
 import type { AppSummary } from '../synth/environment-objects';
 import { syncLayers } from '../synth/graph';
-import type { KubeObject } from '../synth/objects';
+import type { KubeObject } from '../synth/kube-object';
 import { synthesize, type SynthResult } from '../synth/pipeline';
 import { renderPlatform } from './rendered';
 import { validateObject } from '../synth/schema-validate';

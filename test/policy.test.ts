@@ -7,7 +7,8 @@ import { checkWaivers, POLICY_CHECKS, type PolicyCheckId, type PolicyWaiver } fr
 import { loadEnvironment } from '../config/environments';
 import type { EnvironmentConfig } from '../config/types';
 import { checkEnvironment } from '../synth/checks';
-import { factsOf, fileName, isClusterScoped, type KubeObject, type Origin } from '../synth/objects';
+import { factsOf, fileName, isClusterScoped, type Origin } from '../synth/objects';
+import type { KubeObject } from '../synth/kube-object';
 import { synthesize } from '../synth/pipeline';
 import { formatPolicyTable, policyReport } from '../synth/policy/report';
 import { compliantPod, deployment, policyFixtures } from './fixtures/policy';
@@ -86,17 +87,17 @@ describe('policy waivers', () => {
   });
 });
 
-/** Replaces cluster-config with an addon rendering `objects` with `waivers`. */
+/** Replaces external-dns (nothing depends on it) with an addon rendering `objects` with `waivers`. */
 function withObjects(objects: readonly KubeObject[], waivers: readonly PolicyWaiver[] = []): AddonClass[] {
   class Custom extends AddonChart {
-    static readonly app = 'cluster-config';
+    static readonly app = 'external-dns';
     static readonly dependsOn = [] as const;
     constructor(scope: Construct, e: EnvironmentConfig) {
-      super(scope, { env: e, app: 'cluster-config', policyWaivers: waivers });
+      super(scope, { env: e, app: 'external-dns', policyWaivers: waivers });
       objects.forEach((o, i) => new ApiObject(this, `o${i}`, structuredClone(o)));
     }
   }
-  return [...addons.filter((a) => a.app !== 'cluster-config'), Custom];
+  return [...addons.filter((a) => a.app !== 'external-dns'), Custom];
 }
 
 describe('policy at synth', () => {
@@ -105,19 +106,19 @@ describe('policy at synth', () => {
   it('fails synth with one table of every finding, across environments', async () => {
     const error = await synthesize({ addons: withObjects(hostPath) }).catch((e: Error) => e);
     expect(String(error)).toContain('policy: 2 finding(s) without a waiver');
-    expect(String(error)).toMatch(/dev\/cluster-config\s+no-host-path\s+Deployment kube-system\/web\s+volume "logs" mounts the node's \/var\/log/);
-    expect(String(error)).toMatch(/prod\/cluster-config\s+no-host-path/);
+    expect(String(error)).toMatch(/dev\/external-dns\s+no-host-path\s+Deployment kube-system\/web\s+volume "logs" mounts the node's \/var\/log/);
+    expect(String(error)).toMatch(/prod\/external-dns\s+no-host-path/);
   });
 
   it('passes with a waiver and reports the waived finding', async () => {
     const waiver: PolicyWaiver = { check: 'no-host-path', kind: 'Deployment', name: 'web', reason: 'fixture: the node log directory is the point' };
     const result = await synthesize({ environments: ['dev'], addons: withObjects(hostPath, [waiver]) });
-    expect(result.policy.filter((r) => r.app === 'cluster-config')).toEqual([expect.objectContaining({ check: 'no-host-path', waived: waiver.reason })]);
+    expect(result.policy.filter((r) => r.app === 'external-dns')).toEqual([expect.objectContaining({ check: 'no-host-path', waived: waiver.reason })]);
   });
 
   it('rejects a waiver whose object no environment renders', async () => {
     const waiver: PolicyWaiver = { check: 'probes', kind: 'Deployment', name: 'gone', reason: 'left over from a removed Deployment' };
-    await expect(synthesize({ addons: withObjects([], [waiver]) })).rejects.toThrow('policy waiver cluster-config: probes on Deployment gone: no environment renders that object; remove the waiver');
+    await expect(synthesize({ addons: withObjects([], [waiver]) })).rejects.toThrow('policy waiver external-dns: probes on Deployment gone: no environment renders that object; remove the waiver');
   });
 });
 

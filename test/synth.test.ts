@@ -28,17 +28,17 @@ function tree(dir: string): Record<string, string> {
   return out;
 }
 
-/** Replaces the cluster-config addon with one that emits `spec` on a Deployment. */
+/** Replaces the external-dns addon (nothing depends on it) with one that emits `spec` on a Deployment. */
 function withDeployment(spec: Record<string, unknown>): AddonClass[] {
   class Bad extends AddonChart {
-    static readonly app = 'cluster-config';
+    static readonly app = 'external-dns';
     static readonly dependsOn = [] as const;
     constructor(scope: Construct, env: EnvironmentConfig) {
-      super(scope, { env, app: 'cluster-config' });
+      super(scope, { env, app: 'external-dns' });
       new ApiObject(this, 'D', { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' }, spec });
     }
   }
-  return [...addons.filter((a) => a.app !== 'cluster-config'), Bad];
+  return [...addons.filter((a) => a.app !== 'external-dns'), Bad];
 }
 
 /** A pod that passes every policy check, on the default ServiceAccount. */
@@ -117,25 +117,25 @@ describe('validation during synth', () => {
 
   it('rejects an unknown field, naming environment, app, object and field path', async () => {
     await expect(synthesize({ environments: ['dev'], addons: withDeployment({ ...validSpec, replica: 2 }) })).rejects.toThrow(
-      'dev/cluster-config: Deployment "web": spec.replica: unknown field "replica"',
+      'dev/external-dns: Deployment "web": spec.replica: unknown field "replica"',
     );
   });
 
   it('rejects a wrong type', async () => {
     await expect(synthesize({ environments: ['dev'], addons: withDeployment({ ...validSpec, replicas: '2' }) })).rejects.toThrow(
-      'dev/cluster-config: Deployment "web": spec.replicas: must be integer (got string)',
+      'dev/external-dns: Deployment "web": spec.replicas: must be integer (got string)',
     );
   });
 
   it('rejects a missing required field', async () => {
     const { selector: _selector, ...noSelector } = validSpec;
     await expect(synthesize({ environments: ['dev'], addons: withDeployment(noSelector) })).rejects.toThrow(
-      'dev/cluster-config: Deployment "web": spec.selector: missing required field "selector"',
+      'dev/external-dns: Deployment "web": spec.selector: missing required field "selector"',
     );
   });
 
   it('reports problems of every environment at once', async () => {
-    await expect(synthesize({ addons: withDeployment({ ...validSpec, replica: 2 }) })).rejects.toThrow(/2 problems:[\s\S]*dev\/cluster-config[\s\S]*prod\/cluster-config/);
+    await expect(synthesize({ addons: withDeployment({ ...validSpec, replica: 2 }) })).rejects.toThrow(/2 problems:[\s\S]*dev\/external-dns[\s\S]*prod\/external-dns/);
   });
 
   it('rejects a dependency cycle, naming it', async () => {
@@ -156,9 +156,9 @@ describe('cross-object checks', () => {
     }
     class Declared extends AddonChart {
       static readonly app = 'prometheus';
-      static readonly dependsOn = [] as const;
+      static readonly dependsOn = ['aws-load-balancer-controller'] as const;
       constructor(scope: Construct, env: EnvironmentConfig) {
-        super(scope, { env, app: 'prometheus', runtimeObjects: [{ kind: 'Service', name: 'grafana', ports: [80], createdBy: 'test' }] });
+        super(scope, { env, app: 'prometheus', runtimeObjects: [{ kind: 'Service', name: 'grafana', ports: [80], createdBy: 'test', source: { kind: 'Ingress', name: 'grafana' } }] });
         new AlbIngress(this, 'I', { app: 'prometheus', host: 'grafana', backend: { service: 'grafana', port: 80 } });
       }
     }

@@ -30,6 +30,17 @@ export interface AddonChartProps {
    */
   readonly runtimeObjects?: readonly RuntimeObject[];
   /**
+   * What this app's pods need at run time that no field of theirs names: a Secret a program reads
+   * through the API, a Service it calls. The convergence model places the provider before them.
+   * @default []
+   */
+  readonly runtimeNeeds?: readonly RuntimeNeed[];
+  /**
+   * Images this app pushes at run time (a build pipeline), so an app that runs them can depend on it.
+   * @default []
+   */
+  readonly publishes?: readonly PublishedImage[];
+  /**
    * How Argo CD reads the manifests folder. `kustomize` adds a generated `kustomization.yaml`
    * listing every manifest, so the Image Updater can pin image tags through its
    * `.argocd-source-<app>.yaml` override (`kustomize.images`) without editing rendered files.
@@ -75,11 +86,49 @@ export interface ImageUpdaterParams {
   readonly writeBackTarget?: string;
 }
 
+/** One object of an app by kind and name (in the app's namespace unless it is cluster-scoped). */
+export interface ObjectRef {
+  readonly kind: string;
+  readonly name: string;
+}
+
 /** An object created in the cluster at run time, with who creates it. */
-export type RuntimeObject =
-  | { readonly kind: 'Secret' | 'ConfigMap'; readonly name: string; readonly createdBy: string }
+export type RuntimeObject = (
+  | { readonly kind: 'Secret' | 'ConfigMap'; readonly name: string }
   /** A Service (e.g. one an operator creates for its custom resource), with its port numbers and names. */
-  | { readonly kind: 'Service'; readonly name: string; readonly ports: readonly (number | string)[]; readonly createdBy: string };
+  | { readonly kind: 'Service'; readonly name: string; readonly ports: readonly (number | string)[] }
+) & {
+  /** Who creates it, in words. */
+  readonly createdBy: string;
+  /** The rendered object that creates it (a hook Job, a custom resource), which places it in the sync. */
+  readonly source: ObjectRef;
+};
+
+/** A run-time need no field shows (see {@link AddonChartProps.runtimeNeeds}). */
+export interface RuntimeNeed {
+  /** The object (usually a workload) that needs it. */
+  readonly by: ObjectRef;
+  /** What it needs, in the app's namespace unless `namespace` is given. */
+  readonly needs: { readonly kind: string; readonly name: string; readonly namespace?: string };
+  /** Why, in the upstream program's terms. */
+  readonly reason: string;
+  /** What happens while it is missing, and how the consumer recovers once it exists. */
+  readonly whileMissing: string;
+}
+
+/** Images an app pushes at run time (see {@link AddonChartProps.publishes}). */
+export interface PublishedImage {
+  /** The object that pushes them (e.g. the Jenkins controller whose agents build). */
+  readonly by: ObjectRef;
+  /** Image name without tag, e.g. `<registry>/django-todo`. */
+  readonly image: string;
+  /** Fixed tags it pushes, e.g. the bootstrap tag. @default none */
+  readonly tags?: readonly string[];
+  /** Pattern (RegExp source, anchored) of the generated tags it pushes, e.g. a commit SHA. @default none */
+  readonly tagPattern?: string;
+  /** When, in words, e.g. "the first build of build-django". */
+  readonly when: string;
+}
 
 /** One Argo CD `ignoreDifferences` entry. */
 export interface IgnoreDifference {
@@ -111,6 +160,8 @@ export class AddonChart extends Chart {
   readonly syncOptions: readonly string[];
   readonly ignoreDifferences: readonly IgnoreDifference[];
   readonly runtimeObjects: readonly RuntimeObject[];
+  readonly runtimeNeeds: readonly RuntimeNeed[];
+  readonly publishes: readonly PublishedImage[];
   readonly sourceType: 'directory' | 'kustomize';
   readonly imageUpdater?: ImageUpdaterParams;
   readonly policyWaivers: readonly PolicyWaiver[];
@@ -124,6 +175,8 @@ export class AddonChart extends Chart {
     this.syncOptions = ['CreateNamespace=true', ...(props.syncOptions ?? [])];
     this.ignoreDifferences = props.ignoreDifferences ?? [];
     this.runtimeObjects = props.runtimeObjects ?? [];
+    this.runtimeNeeds = props.runtimeNeeds ?? [];
+    this.publishes = props.publishes ?? [];
     this.sourceType = props.sourceType ?? 'directory';
     this.policyWaivers = checkWaivers(`${props.env.name}/${props.app}`, props.policyWaivers ?? []);
     if (props.imageUpdater) this.imageUpdater = checkImageUpdater(`${props.env.name}/${props.app}`, props.imageUpdater);

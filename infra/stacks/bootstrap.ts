@@ -1,31 +1,46 @@
 /**
- * `<env>-bootstrap`: hands the cluster to Argo CD in one apply.
+ * `<env>-bootstrap`: hands the cluster to Argo CD, once. Everything here is created on the first
+ * apply and never written again by Terraform (`ignore_changes = all`): from then on its only owner is
+ * Argo CD (config/argocd.ts says what is handed to whom, and the convergence model checks it).
  *
- * 1. helm_release `argo-cd` (namespace `argocd`) from the vendored chart
- *    `imports/charts/argo-cd-<env.charts['argo-cd']>.tgz` with the values file the argocd app renders,
- *    `<distRoot>/<env>/argocd/values/argo-cd.yaml` — the same chart and values Argo CD then manages.
- * 2. helm_release `platform-root` from the small local chart `infra/bootstrap/platform-root`, which
- *    applies `<distRoot>/<env>/argocd/manifests/applicationset-platform.yaml` verbatim. A
- *    kubernetes_manifest cannot do this in the same apply: it needs the ApplicationSet CRD at plan
- *    time, and the CRD only exists once step 1 has run.
+ * 1. Namespace `argocd`, and the Secrets Argo CD cannot start without (`BOOTSTRAP_SECRETS`: argocd-secret,
+ *    the repository credentials), read from SSM at apply time. argocd-server exits without
+ *    argocd-secret, and the ApplicationSet cannot read a private repository without its
+ *    credentials, while External Secrets is one of the apps Argo CD installs. The argocd app's
+ *    ExternalSecrets of the same names adopt them and keep them in step with SSM.
+ * 2. helm_release `argo-cd` from the vendored chart `imports/charts/argo-cd-<version>.tgz` with the
+ *    values the argocd app renders (`<distRoot>/<env>/argocd/values/argo-cd.yaml`), waiting for a
+ *    ready Argo CD. The argocd Application applies the same chart and values from then on.
+ * 3. helm_release `platform-root` from the local chart `infra/bootstrap/platform-root`, which applies
+ *    `<distRoot>/<env>/argocd/manifests/applicationset-platform.yaml` verbatim. A kubernetes_manifest
+ *    cannot do this in the same apply: it needs the ApplicationSet CRD at plan time, which only
+ *    exists once step 2 has run.
  *
- * Both dist files are read at synth; a missing file fails synth with its path. The chart and the
- * local chart are copied into the stack directory as assets, so cdktf.out has relative paths only.
+ * The Secrets' values pass through Terraform state (as the generated passwords already do; see
+ * infra/README.md), never through git or dist/. Both dist files are read at synth; a missing file
+ * fails synth with its path. The charts are copied into the stack directory as assets, so
+ * cdktf.out has relative paths only.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DataAwsEksCluster } from '@cdktf/provider-aws/lib/data-aws-eks-cluster';
 import { DataAwsEksClusterAuth } from '@cdktf/provider-aws/lib/data-aws-eks-cluster-auth';
+import { DataAwsSsmParameter } from '@cdktf/provider-aws/lib/data-aws-ssm-parameter';
 import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { Release } from '@cdktf/provider-helm/lib/release';
+import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
+import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
+import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
 import { AssetType, Fn, TerraformAsset } from 'cdktf';
 import type { Construct } from 'constructs';
 import { parseAllDocuments } from 'yaml';
+import { ARGOCD_APP, ARGOCD_NAMESPACE, ARGOCD_RELEASE, BOOTSTRAP_SECRETS } from '../../config/argocd';
+import { ssmParameterName } from '../../config/contract';
 import type { EnvironmentConfig } from '../../config/types';
 import { EnvStack, repoRoot } from '../common';
 
-export const ARGOCD_NAMESPACE = 'argocd';
-export const ARGOCD_RELEASE = 'argo-cd';
+/** Created once: Terraform never updates what it hands over to Argo CD. */
+const ONCE = { ignoreChanges: 'all' } as const;
 
 export interface BootstrapProps {
   /** Root of the rendered GitOps tree, absolute or relative to the repository root. @default 'dist' */
@@ -35,8 +50,8 @@ export interface BootstrapProps {
 /** The dist files the bootstrap reads, relative to the dist root. */
 export function bootstrapInputs(env: EnvironmentConfig): { values: string; applicationSet: string } {
   return {
-    values: path.posix.join(env.name, 'argocd', 'values', 'argo-cd.yaml'),
-    applicationSet: path.posix.join(env.name, 'argocd', 'manifests', 'applicationset-platform.yaml'),
+    values: path.posix.join(env.name, ARGOCD_APP, 'values', `${ARGOCD_RELEASE}.yaml`),
+    applicationSet: path.posix.join(env.name, ARGOCD_APP, 'manifests', 'applicationset-platform.yaml'),
   };
 }
 
@@ -82,30 +97,48 @@ export class BootstrapStack extends EnvStack {
 
     const cluster = new DataAwsEksCluster(this, 'cluster', { name: env.clusterName });
     const auth = new DataAwsEksClusterAuth(this, 'auth', { name: env.clusterName });
-    new HelmProvider(this, 'helm', {
-      kubernetes: {
-        host: cluster.endpoint,
-        clusterCaCertificate: Fn.base64decode(cluster.certificateAuthority.get(0).data),
-        token: auth.token,
-      },
+    const kubernetes = {
+      host: cluster.endpoint,
+      clusterCaCertificate: Fn.base64decode(cluster.certificateAuthority.get(0).data),
+      token: auth.token,
+    };
+    new HelmProvider(this, 'helm', { kubernetes });
+    new KubernetesProvider(this, 'kubernetes', kubernetes);
+
+    const namespace = new NamespaceV1(this, 'argocd-namespace', { metadata: { name: ARGOCD_NAMESPACE }, lifecycle: ONCE });
+    const secrets = BOOTSTRAP_SECRETS.map((secret) => {
+      const data = Object.fromEntries(
+        Object.entries(secret.keys).map(([key, param]) => [
+          key,
+          new DataAwsSsmParameter(this, `ssm-${secret.name}-${key.replace(/[^a-zA-Z0-9-]/g, '-')}`, { name: ssmParameterName(env.clusterName, ARGOCD_APP, param), withDecryption: true }).value,
+        ]),
+      );
+      return new SecretV1(this, `secret-${secret.name}`, {
+        metadata: { name: secret.name, namespace: ARGOCD_NAMESPACE, labels: { ...secret.labels } },
+        data,
+        lifecycle: ONCE,
+        dependsOn: [namespace],
+      });
     });
 
     const argocd = new Release(this, 'argo-cd', {
       name: ARGOCD_RELEASE,
       namespace: ARGOCD_NAMESPACE,
-      createNamespace: true,
       chart: chart.path,
       version: chartVersion,
       values: [escapeTerraformTemplate(values)],
       wait: true,
       timeout: 900,
       atomic: true,
+      lifecycle: ONCE,
+      dependsOn: secrets,
     });
     new Release(this, 'platform-root', {
       name: 'platform-root',
       namespace: ARGOCD_NAMESPACE,
       chart: rootChart.path,
       values: [escapeTerraformTemplate(JSON.stringify({ manifests }))],
+      lifecycle: ONCE,
       dependsOn: [argocd],
     });
   }

@@ -35,6 +35,7 @@ import { Subnet } from '@cdktf/provider-aws/lib/subnet';
 import { Vpc } from '@cdktf/provider-aws/lib/vpc';
 import { Fn, TerraformOutput, Token, type ITerraformDependable } from 'cdktf';
 import type { Construct } from 'constructs';
+import { EKS_ADDONS, NODE_IMAGE, nodeGroupName } from '../../config/cluster-baseline';
 import type { EnvironmentConfig, NodePoolName } from '../../config/types';
 import { EnvStack } from '../common';
 import { IrsaRole, type OidcProviderRef } from '../iam/statement';
@@ -225,11 +226,32 @@ export class ClusterStack extends EnvStack {
         ...extra,
       });
 
-    // The CNI must be configured before the first node joins (prefix delegation raises max pods).
-    const vpcCni = addon('vpc-cni', {
-      configurationValues: JSON.stringify({ env: { ENABLE_PREFIX_DELEGATION: 'true', WARM_PREFIX_TARGET: '1' } }),
+    const ebsCsiRole = new IrsaRole(this, 'ebs-csi-irsa', {
+      roleName: `${name}-ebs-csi`,
+      namespace: EBS_CSI_SERVICE_ACCOUNT.namespace,
+      serviceAccount: EBS_CSI_SERVICE_ACCOUNT.name,
+      oidc: this.oidc,
+      description: `EBS CSI controller of ${name}`,
     });
-    const kubeProxy = addon('kube-proxy');
+    new IamRolePolicyAttachment(this, 'ebs-csi-policy', {
+      role: ebsCsiRole.role.name,
+      policyArn: AWS_POLICY('service-role/AmazonEBSCSIDriverPolicy'),
+    });
+    // config/cluster-baseline.ts lists the add-ons (what the convergence model counts on); their
+    // settings live here. The CNI must be configured before the first node joins (prefix delegation
+    // raises max pods); CoreDNS runs on the ci-cd pool, as in the seed.
+    const settings: Record<string, { configurationValues?: string; serviceAccountRoleArn?: string }> = {
+      'vpc-cni': { configurationValues: JSON.stringify({ env: { ENABLE_PREFIX_DELEGATION: 'true', WARM_PREFIX_TARGET: '1' } }) },
+      'aws-ebs-csi-driver': {
+        serviceAccountRoleArn: ebsCsiRole.role.arn,
+        configurationValues: JSON.stringify({ sidecars: { snapshotter: { forceEnable: false } } }),
+      },
+    };
+    const withPool = (a: (typeof EKS_ADDONS)[number]) => ({
+      ...settings[a.name],
+      ...(a.nodePool !== undefined ? { configurationValues: JSON.stringify({ nodeSelector: { ...env.nodePools[a.nodePool].labels } }) } : {}),
+    });
+    const beforeNodes = EKS_ADDONS.filter((a) => a.beforeNodes === true).map((a) => addon(a.name, withPool(a)));
 
     const nodeGroups = (Object.keys(env.nodePools) as NodePoolName[]).sort().map((pool) => {
       const spec = env.nodePools[pool];
@@ -257,10 +279,10 @@ export class ClusterStack extends EnvStack {
       });
       return new EksNodeGroup(this, `nodes-${pool}`, {
         clusterName: this.cluster.name,
-        nodeGroupName: `${name}-${pool}`,
+        nodeGroupName: nodeGroupName(name, pool),
         nodeRoleArn: nodeRole.arn,
         subnetIds: this.subnetIds.private,
-        amiType: 'AL2023_x86_64_STANDARD',
+        amiType: NODE_IMAGE.amiType,
         instanceTypes: [...spec.instanceTypes],
         capacityType: spec.capacityType,
         labels: { ...spec.labels },
@@ -269,31 +291,11 @@ export class ClusterStack extends EnvStack {
         launchTemplate: { id: lt.id, version: Token.asString(lt.latestVersion) },
         // The autoscaler (if ever installed) owns desired size.
         lifecycle: { ignoreChanges: ['scaling_config[0].desired_size'] },
-        dependsOn: [...nodePolicies, vpcCni, kubeProxy],
+        dependsOn: [...nodePolicies, ...beforeNodes],
       });
     });
 
-    const ebsCsiRole = new IrsaRole(this, 'ebs-csi-irsa', {
-      roleName: `${name}-ebs-csi`,
-      namespace: EBS_CSI_SERVICE_ACCOUNT.namespace,
-      serviceAccount: EBS_CSI_SERVICE_ACCOUNT.name,
-      oidc: this.oidc,
-      description: `EBS CSI controller of ${name}`,
-    });
-    new IamRolePolicyAttachment(this, 'ebs-csi-policy', {
-      role: ebsCsiRole.role.name,
-      policyArn: AWS_POLICY('service-role/AmazonEBSCSIDriverPolicy'),
-    });
-    // CoreDNS on the ci-cd pool, as in the seed.
-    addon('coredns', {
-      configurationValues: JSON.stringify({ nodeSelector: { ...env.nodePools.cicd.labels } }),
-      dependsOn: nodeGroups,
-    });
-    addon('aws-ebs-csi-driver', {
-      serviceAccountRoleArn: ebsCsiRole.role.arn,
-      configurationValues: JSON.stringify({ sidecars: { snapshotter: { forceEnable: false } } }),
-      dependsOn: nodeGroups,
-    });
+    for (const a of EKS_ADDONS.filter((x) => x.beforeNodes !== true)) addon(a.name, { ...withPool(a), dependsOn: nodeGroups });
 
     new TerraformOutput(this, 'cluster_name', { value: this.cluster.name });
     new TerraformOutput(this, 'cluster_endpoint', { value: this.cluster.endpoint });

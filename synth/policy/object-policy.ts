@@ -3,7 +3,8 @@
  * every workload must pass; our own objects also get "restricted", resources and probes.
  */
 import { parseImageRef } from '../../config/image-ref';
-import { podTemplate, type KubeObject, type Origin, type PodTemplate, type PolicyFinding } from '../objects';
+import type { Origin, PolicyFinding } from '../objects';
+import { podTemplate, type KubeObject, type PodTemplate } from '../kube-object';
 import { baselineViolations, restrictedViolations } from './pod-security';
 
 type Container = {

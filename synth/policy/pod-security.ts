@@ -3,7 +3,7 @@
  * everything rendered, "restricted" on top for our own workloads. hostPath volumes, forbidden by
  * baseline, are reported by the separate `no-host-path` check so a waiver names that one need.
  */
-import type { PodTemplate } from '../objects';
+import type { PodTemplate } from '../kube-object';
 
 type SecurityContext = {
   privileged?: boolean;

@@ -1,6 +1,9 @@
 /** Per-stack assertions on the synthesized Terraform JSON of both environments. */
 import { describe, expect, it } from 'vitest';
 import { environmentNames, loadEnvironment } from '../../config/environments';
+import { BOOTSTRAP_SECRETS } from '../../config/argocd';
+import { EKS_ADDONS } from '../../config/cluster-baseline';
+import { ssmParameterName } from '../../config/contract';
 import { stackKinds } from '../../infra/common';
 import { CLUSTER_ADMIN_POLICY } from '../../infra/stacks/cluster';
 import { ECR_KEEP_IMAGES } from '../../infra/stacks/data';
@@ -102,7 +105,18 @@ describe.each(envs)('$name', (env) => {
 
     it('installs the managed add-ons, EBS CSI with its own IRSA role', () => {
       const addons = Object.values(resources(cluster(), 'aws_eks_addon'));
-      expect(addons.map((a) => a.addon_name).sort()).toEqual(['aws-ebs-csi-driver', 'coredns', 'kube-proxy', 'vpc-cni']);
+      // Exactly the baseline the convergence model starts from; metrics-server serves metrics.k8s.io.
+      expect(addons.map((a) => a.addon_name).sort()).toEqual(EKS_ADDONS.map((a) => a.name).sort());
+      expect(addons.map((a) => a.addon_name)).toContain('metrics-server');
+      const groups = Object.values(resources(cluster(), 'aws_eks_node_group'));
+      for (const a of addons) {
+        const before = EKS_ADDONS.find((x) => x.name === a.addon_name)!.beforeNodes === true;
+        // Node groups wait for the add-ons they need to join; the rest wait for nodes to run on.
+        if (before) for (const g of groups) expect(g.depends_on, a.addon_name).toContain(`aws_eks_addon.addon-${a.addon_name}`);
+        else expect(a.depends_on.length, a.addon_name).toBe(groups.length);
+      }
+      const coredns = addons.find((a) => a.addon_name === 'coredns')!;
+      expect(JSON.parse(coredns.configuration_values)).toEqual({ nodeSelector: env.nodePools.cicd.labels });
       const ebs = addons.find((a) => a.addon_name === 'aws-ebs-csi-driver')!;
       expect(ebs.service_account_role_arn).toMatch(/^\$\{aws_iam_role\.ebs-csi-irsa_role_[A-Z0-9]+\.arn\}$/);
       const role = rolesOf(cluster()).find((r) => r.roleName === `${env.clusterName}-ebs-csi`)!;
@@ -255,10 +269,31 @@ describe.each(envs)('$name', (env) => {
   });
 
   describe('bootstrap', () => {
-    it('installs Argo CD from the vendored chart and the dist values, then the ApplicationSet', () => {
+    it('creates the namespace and the Secrets Argo CD needs from SSM, once', () => {
+      const ns = only(bootstrap(), 'kubernetes_namespace_v1');
+      expect(ns.metadata).toEqual({ name: 'argocd' });
+      expect(ns.lifecycle).toEqual({ ignore_changes: 'all' });
+      const secrets = Object.values(resources(bootstrap(), 'kubernetes_secret_v1'));
+      expect(secrets.map((x) => x.metadata.name).sort()).toEqual(BOOTSTRAP_SECRETS.map((x) => x.name).sort());
+      const ssm = dataSources(bootstrap(), 'aws_ssm_parameter');
+      for (const spec of BOOTSTRAP_SECRETS) {
+        const secret = secrets.find((x) => x.metadata.name === spec.name)!;
+        expect(secret.metadata).toEqual({ name: spec.name, namespace: 'argocd', labels: spec.labels });
+        expect(secret.lifecycle).toEqual({ ignore_changes: 'all' });
+        expect(Object.keys(secret.data).sort()).toEqual(Object.keys(spec.keys).sort());
+        for (const [key, param] of Object.entries(spec.keys)) {
+          const ref = /^\$\{data\.aws_ssm_parameter\.([^.]+)\.value\}$/.exec(secret.data[key])![1]!;
+          expect(ssm[ref]).toMatchObject({ name: ssmParameterName(env.clusterName, 'argocd', param), with_decryption: true });
+        }
+      }
+    });
+
+    it('installs Argo CD once from the vendored chart and the dist values, after the Secrets, then the ApplicationSet', () => {
       const releases = resources(bootstrap(), 'helm_release');
       const argocd = releases['argo-cd']!;
-      expect(argocd).toMatchObject({ name: 'argo-cd', namespace: 'argocd', create_namespace: true, version: env.charts['argo-cd'] });
+      expect(argocd).toMatchObject({ name: 'argo-cd', namespace: 'argocd', version: env.charts['argo-cd'], wait: true, atomic: true });
+      expect(argocd.create_namespace).toBeUndefined();
+      expect(argocd.depends_on.sort()).toEqual(BOOTSTRAP_SECRETS.map((x) => `kubernetes_secret_v1.secret-${x.name}`).sort());
       expect(argocd.chart).toMatch(new RegExp(`^assets/argo-cd-chart/[0-9A-F]+/argo-cd-${env.charts['argo-cd']}\\.tgz$`));
       expect(argocd.values[0]).toContain('argocd.example.test');
       // `${` from the values file is escaped so Terraform passes it through verbatim.
@@ -268,7 +303,9 @@ describe.each(envs)('$name', (env) => {
       const manifests = JSON.parse(root.values[0]).manifests;
       expect(manifests.map((m: any) => m.kind)).toEqual(['ApplicationSet']);
       expect(manifests[0].spec.generators[0].git.directories[0].path).toBe(`dist/${env.name}/*`);
-      expect(dataSources(bootstrap(), 'aws_eks_cluster_auth')).toBeDefined();
+      // Handed over: Terraform never upgrades or rewrites what Argo CD owns afterwards.
+      for (const r of [argocd, root]) expect(r.lifecycle).toEqual({ ignore_changes: 'all' });
+      expect(Object.keys(dataSources(bootstrap(), 'aws_eks_cluster_auth'))).toHaveLength(1);
     });
   });
 

@@ -1,0 +1,49 @@
+/**
+ * Where Argo CD lives and what infra's bootstrap gives it before it can run on its own. Charts
+ * (charts/argocd.ts), synth (the ApplicationSet) and infra (the bootstrap stack) read these; none
+ * of them spells the names again.
+ */
+import { contract, type AppName, type OwnParamKey } from './contract';
+
+/** The app that runs Argo CD (infra's bootstrap installs its chart once, then it manages itself). */
+export const ARGOCD_APP = 'argocd' satisfies AppName;
+/** Namespace of Argo CD and of every Application the ApplicationSet generates. */
+export const ARGOCD_NAMESPACE = contract.argocd.namespace;
+/** Helm release of the argo-cd chart; the chart names its objects `<release>-argocd-<component>`. */
+export const ARGOCD_RELEASE = 'argo-cd';
+/** The generated ApplicationSet (synth/applicationset.ts). */
+export const APPLICATIONSET_NAME = 'platform';
+
+/** A Secret of the argocd app whose keys come from the app's SSM parameters. */
+export interface ArgocdSecret {
+  readonly name: string;
+  /** Secret key → the argocd app's contract parameter. */
+  readonly keys: Readonly<Record<string, OwnParamKey<'argocd'>>>;
+  /** Labels Argo CD selects the Secret by. */
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+/**
+ * `argocd-secret`: argocd-server exits at start when it is missing (v2.11 `InitializeSettings` →
+ * `GetSettings`: "error retrieving argocd-secret"); Argo CD reads it only with this label.
+ */
+export const ARGOCD_SECRET: ArgocdSecret = {
+  name: 'argocd-secret',
+  keys: { 'admin.password': 'admin_password_bcrypt', 'server.secretkey': 'server_secret_key' },
+  labels: { 'app.kubernetes.io/part-of': 'argocd' },
+};
+
+/** Credentials for this repository: the ApplicationSet's git generator cannot list app.json without them. */
+export const ARGOCD_REPO_SECRET: ArgocdSecret = {
+  name: 'repo-platform',
+  keys: { url: 'repo_url', username: 'repo_username', password: 'repo_password' },
+  labels: { 'argocd.argoproj.io/secret-type': 'repository' },
+};
+
+/**
+ * Secrets the bootstrap creates from SSM before Argo CD starts, because Argo CD cannot start (or
+ * read this repository) without them and External Secrets is one of the apps it installs. The
+ * argocd app's ExternalSecrets of the same names then adopt them (creationPolicy Owner takes a
+ * Secret no controller owns) and keep them in step with SSM; the bootstrap never writes them again.
+ */
+export const BOOTSTRAP_SECRETS: readonly ArgocdSecret[] = [ARGOCD_SECRET, ARGOCD_REPO_SECRET];

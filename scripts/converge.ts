@@ -1,0 +1,73 @@
+/**
+ * npm run converge [-- --env <env>[,<env>]] [--since <git revision>] [--verbose]
+ *
+ * Renders in memory (dist/ untouched) and runs the convergence model (converge/):
+ * - day 0: the timeline from an empty account, step 0 (infra) then every RollingSync step, with what
+ *   each app waits for and what becomes ready (`--verbose`: every cross-app need and how it recovers
+ *   when steps overlap);
+ * - day 2: what Argo CD prunes or keeps of everything the render removes compared with dist/ at
+ *   `--since` (default HEAD, the revision the cluster runs once merged), and removals it refuses.
+ * Rendering every environment also rewrites docs/convergence-graph.md. Exits 1 on any problem.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { environmentNames } from '../config/environments';
+import { day2, formatDay2 } from '../converge/day2';
+import { changedAtRevision } from '../converge/git-tree';
+import { formatTimeline, GRAPH_DOC, graphDocument } from '../converge/report';
+import { repoRoot } from '../synth/paths';
+import { synthesize } from '../synth/pipeline';
+import { distFiles } from '../synth/synth-to-dist';
+
+const USAGE = 'usage: npm run converge [-- --env <env>[,<env>]] [--since <git revision>] [--verbose]';
+
+function options(): { envs?: string[]; since: string; verbose: boolean } {
+  try {
+    const { values } = parseArgs({
+      options: { env: { type: 'string' }, since: { type: 'string', default: 'HEAD' }, verbose: { type: 'boolean', default: false } },
+      strict: true,
+      allowPositionals: false,
+    });
+    const envs = values.env?.split(',').map((e) => e.trim());
+    if (envs && (envs.length === 0 || envs.some((e) => e === ''))) throw new Error('--env needs environment names');
+    return { ...(envs ? { envs } : {}), since: values.since, verbose: values.verbose };
+  } catch (e) {
+    throw new Error(`${(e as Error).message}\n${USAGE}`);
+  }
+}
+
+async function main(): Promise<number> {
+  const opts = options();
+  const result = await synthesize(opts.envs ? { environments: opts.envs } : {});
+  const files = distFiles(result);
+  let failed = 0;
+  for (const model of result.models) {
+    const apps = result.apps.filter((a) => a.env === model.env);
+    console.log(formatTimeline(model, apps, opts.verbose), '\n');
+    const after = new Map([...files].filter(([p]) => p.startsWith(`${model.env}/`)).map(([p, c]) => [p.slice(model.env.length + 1), c]));
+    let before: Map<string, string>;
+    try {
+      before = changedAtRevision(repoRoot, opts.since, model.env, after);
+    } catch (e) {
+      console.log(`${model.env}: day 2 skipped: no dist/${model.env} at ${opts.since} (${(e as Error).message.split('\n')[0]})\n`);
+      continue;
+    }
+    const rendered = new Set(apps.flatMap((a) => a.objects.map((o) => `${o.apiVersion}/${o.kind}`)));
+    const report = day2(model.env, before, after, rendered);
+    console.log(formatDay2(model.env, report), '\n');
+    failed += report.problems.length;
+  }
+  if (opts.envs === undefined || environmentNames.every((e) => opts.envs!.includes(e))) {
+    writeFileSync(join(repoRoot, GRAPH_DOC), graphDocument(result.models));
+    console.log(`converge: wrote ${GRAPH_DOC}`);
+  }
+  return failed === 0 ? 0 : 1;
+}
+
+main()
+  .then((code) => process.exit(code))
+  .catch((e: Error) => {
+    console.error(`converge failed: ${e.message}`);
+    process.exit(1);
+  });
