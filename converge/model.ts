@@ -13,7 +13,7 @@ import type { ObjectFacts } from '../synth/objects';
 import type { Need } from '../synth/sync-facts';
 import { describeObject, needKey, positionOf, ProviderIndex } from './index';
 import { recoveryOf } from './recovery';
-import { handedOver, stepZero } from './step-zero';
+import { BASELINE, handedOver, stepZero, type Baseline } from './step-zero';
 import { compare, INFRA, later, type Consumer, type EnvironmentModel, type ModelApp, type Position, type Provider, type Resolution } from './types';
 import { checkWebhooks } from './webhooks';
 
@@ -57,10 +57,12 @@ export function describeNeed(n: Need): string {
 export interface ModelInput {
   readonly env: EnvironmentConfig;
   readonly apps: readonly ModelApp[];
+  /** What infra installs. @default BASELINE (config/) */
+  readonly baseline?: Baseline;
 }
 
-export function modelEnvironment({ env, apps }: ModelInput): EnvironmentModel {
-  const zero = stepZero(env, apps);
+export function modelEnvironment({ env, apps, baseline = BASELINE }: ModelInput): EnvironmentModel {
+  const zero = stepZero(env, apps, baseline);
   const index = new ProviderIndex(apps, zero.providers);
   const registry = new RegExp(`^${ecrRegistryHost(env.aws.accountId, env.aws.region).replace(/\./g, '\\.')}/`);
   const appOf = new Map(apps.map((a) => [a.app, a]));
@@ -134,19 +136,19 @@ export function modelEnvironment({ env, apps }: ModelInput): EnvironmentModel {
     return { ...base, recovery: recovery.text };
   }
 
-  problems.push(...checkOwners(env.name, apps, index), ...checkWebhooks(env.name, apps));
+  problems.push(...checkOwners(env.name, apps, index, baseline), ...checkWebhooks(env.name, apps));
   const steps: string[][] = [];
   for (const a of apps) (steps[a.layer] ??= []).push(a.app);
   return { env: env.name, steps: steps.map((s) => [...s].sort()), stepZero: zero.summary, resolutions, problems };
 }
 
 /** One owner per object: what infra creates may be handed over to an app or patched, never applied by both. */
-function checkOwners(env: string, apps: readonly ModelApp[], index: ProviderIndex): string[] {
+function checkOwners(env: string, apps: readonly ModelApp[], index: ProviderIndex, baseline: Baseline): string[] {
   const problems: string[] = [];
   for (const app of apps) {
     for (const o of app.objects) {
       const infra = index.get(`object:${o.kind}/${o.namespace ?? ''}/${o.name}`).find((p) => p.owner === INFRA);
-      if (!infra || handedOver(app.app, o.kind, o.namespace, o.name)) continue;
+      if (!infra || handedOver(baseline, app.app, o.kind, o.namespace, o.name)) continue;
       const patch = o.sync.serverSideApply && o.sync.noPrune && o.sync.noDelete;
       if (!patch) problems.push(`${env}/${app.app}: ${describeObject(o, app.namespace)} is also created by infra (${infra.what}): one owner per object (hand it over in config/argocd.ts, or patch fields with ServerSideApply=true,Prune=false,Delete=false)`);
     }
@@ -154,7 +156,7 @@ function checkOwners(env: string, apps: readonly ModelApp[], index: ProviderInde
       for (const v of o.sync.provides) {
         if (v.provide !== 'secret') continue;
         const infra = index.get(`object:Secret/${v.namespace}/${v.name}`).find((p) => p.owner === INFRA);
-        if (infra && !handedOver(app.app, 'Secret', v.namespace, v.name)) problems.push(`${env}/${app.app}: ExternalSecret "${o.name}" writes Secret "${v.name}", which infra also creates (${infra.what}): one owner per object`);
+        if (infra && !handedOver(baseline, app.app, 'Secret', v.namespace, v.name)) problems.push(`${env}/${app.app}: ExternalSecret "${o.name}" writes Secret "${v.name}", which infra also creates (${infra.what}): one owner per object`);
       }
     }
   }

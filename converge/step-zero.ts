@@ -5,8 +5,8 @@
  * contract; the bootstrap stack the argocd app's chart (once), the Secrets Argo CD cannot start
  * without, and the ApplicationSet. The registry is empty: no image of ours exists yet.
  */
-import { ARGOCD_APP, ARGOCD_NAMESPACE, APPLICATIONSET_NAME, BOOTSTRAP_SECRETS } from '../config/argocd';
-import { BUILTIN_NAMESPACES, EKS_ADDONS, eksStorageClasses, nodeLabels } from '../config/cluster-baseline';
+import { ARGOCD_APP, ARGOCD_NAMESPACE, APPLICATIONSET_NAME, BOOTSTRAP_SECRETS, type ArgocdSecret } from '../config/argocd';
+import { BUILTIN_NAMESPACES, EKS_ADDONS, eksStorageClasses, nodeLabels, type EksAddon } from '../config/cluster-baseline';
 import { allParameters, allServiceAccounts, roleArn, ssmParameterName, type AppName } from '../config/contract';
 import type { EnvironmentConfig, NodePoolName } from '../config/types';
 import type { ObjectFacts } from '../synth/objects';
@@ -20,19 +20,29 @@ export interface KeyedProvider {
 
 const infra = (what: string): Provider => ({ owner: INFRA, what, at: STEP_ZERO });
 
+/** What infra installs, as config/ declares it (replaceable to model another baseline). */
+export interface Baseline {
+  /** @default EKS_ADDONS */
+  readonly addons: readonly EksAddon[];
+  /** @default BOOTSTRAP_SECRETS */
+  readonly bootstrapSecrets: readonly ArgocdSecret[];
+}
+
+export const BASELINE: Baseline = { addons: EKS_ADDONS, bootstrapSecrets: BOOTSTRAP_SECRETS };
+
 /** Objects of the argocd app the bootstrap applies itself: the chart's objects and the ApplicationSet. */
 export function isBootstrapped(app: string, o: ObjectFacts): boolean {
   return app === ARGOCD_APP && (o.origin === 'upstream' || (o.kind === 'ApplicationSet' && o.name === APPLICATIONSET_NAME));
 }
 
 /** Bootstrap-created objects that an app's object of the same identity takes over afterwards. */
-export function handedOver(app: string, kind: string, namespace: string | undefined, name: string): boolean {
+export function handedOver(baseline: Baseline, app: string, kind: string, namespace: string | undefined, name: string): boolean {
   if (app !== ARGOCD_APP) return false;
-  return kind === 'Secret' && namespace === ARGOCD_NAMESPACE && BOOTSTRAP_SECRETS.some((s) => s.name === name);
+  return kind === 'Secret' && namespace === ARGOCD_NAMESPACE && baseline.bootstrapSecrets.some((s) => s.name === name);
 }
 
 /** Everything step 0 provides, and a line per group for the timeline. */
-export function stepZero(env: EnvironmentConfig, apps: readonly ModelApp[]): { providers: KeyedProvider[]; summary: string[] } {
+export function stepZero(env: EnvironmentConfig, apps: readonly ModelApp[], baseline: Baseline): { providers: KeyedProvider[]; summary: string[] } {
   const providers: KeyedProvider[] = [];
   const add = (key: string, p: Provider) => providers.push({ key, provider: p });
   const summary: string[] = [];
@@ -44,11 +54,11 @@ export function stepZero(env: EnvironmentConfig, apps: readonly ModelApp[]): { p
   }
   summary.push(`EKS ${env.kubernetesVersion}: namespaces ${BUILTIN_NAMESPACES.join(', ')}; StorageClass ${eksStorageClasses(env.kubernetesVersion).map((s) => `${s.name}${s.default ? ' (default)' : ''}`).join(', ')}`);
 
-  for (const a of EKS_ADDONS) {
+  for (const a of baseline.addons) {
     for (const d of a.csiDrivers ?? []) add(`csi:${d}`, infra(`EKS add-on ${a.name}`));
     for (const api of a.apiServices ?? []) add(`apiservice:${api}`, infra(`EKS add-on ${a.name}`));
   }
-  summary.push(`EKS add-ons: ${EKS_ADDONS.map((a) => a.name).join(', ')}`);
+  summary.push(`EKS add-ons: ${baseline.addons.map((a) => a.name).join(', ')}`);
 
   for (const [pool, spec] of Object.entries(env.nodePools)) add(`nodes:${JSON.stringify(nodeLabels(env.clusterName, pool as NodePoolName, spec))}`, infra(`node pool ${pool}`));
   summary.push(`node pools: ${Object.entries(env.nodePools).map(([p, s]) => `${p} (${Object.entries(s.labels).map(([k, v]) => `${k}=${v}`).join(',')})`).join(', ')}`);
@@ -61,12 +71,12 @@ export function stepZero(env: EnvironmentConfig, apps: readonly ModelApp[]): { p
 
   // The bootstrap: namespace, Secrets from SSM, the argocd app's chart (hooks included), the ApplicationSet.
   add(`ns:${ARGOCD_NAMESPACE}`, infra(`bootstrap namespace ${ARGOCD_NAMESPACE}`));
-  for (const s of BOOTSTRAP_SECRETS) {
+  for (const s of baseline.bootstrapSecrets) {
     add(`object:Secret/${ARGOCD_NAMESPACE}/${s.name}`, infra(`bootstrap Secret ${s.name} (from SSM)`));
     if (s.labels['argocd.argoproj.io/secret-type'] === 'repository') add('git-credentials', infra(`bootstrap Secret ${s.name} (from SSM)`));
   }
   const argocd = apps.find((a) => a.app === ARGOCD_APP);
   const seeded = argocd?.objects.filter((o) => isBootstrapped(ARGOCD_APP, o)) ?? [];
-  summary.push(`bootstrap (once, then the ${ARGOCD_APP} app owns it): namespace ${ARGOCD_NAMESPACE}, Secrets ${BOOTSTRAP_SECRETS.map((s) => s.name).join(', ')} from SSM, the ${ARGOCD_APP} chart (${seeded.filter((o) => o.origin === 'upstream').length} objects), ApplicationSet ${APPLICATIONSET_NAME}`);
+  summary.push(`bootstrap (once, then the ${ARGOCD_APP} app owns it): namespace ${ARGOCD_NAMESPACE}, Secrets ${baseline.bootstrapSecrets.map((s) => s.name).join(', ') || '(none)'} from SSM, the ${ARGOCD_APP} chart (${seeded.filter((o) => o.origin === 'upstream').length} objects), ApplicationSet ${APPLICATIONSET_NAME}`);
   return { providers, summary };
 }

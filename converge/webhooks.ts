@@ -57,7 +57,7 @@ function candidates(app: ModelApp, o: ObjectFacts, plurals: ReadonlyMap<string, 
   const resource = isBuiltinGroup(g) ? guessResource(o.kind) : plurals.get(`${g}/${o.kind}`) ?? guessResource(o.kind);
   const base = { object: o, ...(o.namespace !== undefined ? { namespace: o.namespace } : {}) };
   const list: Candidate[] = [{ ...base, group: g, version: o.apiVersion.slice(o.apiVersion.indexOf('/') + 1), resource, labels: o.sync.labels ?? {}, what: describeObject(o, app.namespace) }];
-  if (o.sync.podLabels) list.push({ ...base, group: '', version: 'v1', resource: 'pods', labels: o.sync.podLabels, what: `the pods of ${describeObject(o, app.namespace)}` });
+  if (o.sync.podLabels) list.push({ ...base, group: '', version: 'v1', resource: 'pods', labels: o.sync.podLabels, what: `${describeObject(o, app.namespace)} (its pods)` });
   return list;
 }
 
@@ -81,8 +81,8 @@ export function checkWebhooks(env: string, apps: readonly ModelApp[]): string[] 
               if (!matched) continue;
               const where = `${env}/${app.app}: ${c.what}`;
               problems.push(app.app === owner.app
-                ? `${where} is admitted by its own app's webhook ${w.name} (failurePolicy Fail): while that webhook's pods are down the app cannot re-create it; exclude it with an objectSelector or namespaceSelector`
-                : `${where} is created in step ${at.step} while ${owner.app}'s webhook ${w.name} (failurePolicy Fail) may not answer yet (same step): make ${app.app} depend on ${owner.app}`);
+                ? `${where}: admitted by its own app's webhook ${w.name} (failurePolicy Fail): while that webhook's pods are down the app cannot re-create it; exclude it with an objectSelector or namespaceSelector`
+                : `${where}: created in step ${at.step} while ${owner.app}'s webhook ${w.name} (failurePolicy Fail) may not answer yet (same step): make ${app.app} depend on ${owner.app}`);
             }
           }
         }

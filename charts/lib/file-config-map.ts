@@ -36,7 +36,9 @@ export interface FileConfigMapProps {
 
 /**
  * A ConfigMap holding one file of the repository, named after its content: workloads that
- * reference it roll when the file changes, and the previous ConfigMap stays until they have.
+ * reference it roll when the file changes. The previous ConfigMap stays until they have: it is
+ * marked `PruneLast=true`, so Argo CD prunes it only after the rest of the sync is healthy (the
+ * rollout done), never while an old pod may still restart and mount it.
  */
 export class FileConfigMap extends Construct {
   readonly name: string;
@@ -54,7 +56,11 @@ export class FileConfigMap extends Construct {
     this.key = props.key ?? basename(props.file);
     this.name = contentName(props.namePrefix, this.content);
     new k8s.KubeConfigMap(this, 'Resource', {
-      metadata: { name: this.name, ...(props.labels ? { labels: { ...props.labels } } : {}) },
+      metadata: {
+        name: this.name,
+        ...(props.labels ? { labels: { ...props.labels } } : {}),
+        annotations: { 'argocd.argoproj.io/sync-options': 'PruneLast=true' },
+      },
       data: { [this.key]: this.content },
     });
   }
