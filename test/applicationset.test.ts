@@ -134,8 +134,9 @@ describe('per-app differences (templatePatch)', () => {
     writeBackTarget: 'kustomization',
   };
   const chart = { mode: 'inflate', repoURL: 'https://charts.example.com', chart: 'thing', version: '1.2.3', release: 'thing', namespace: 'inflated', valuesFile: 'values/thing.yaml' } as const;
-  const apps = [summary('plain', {}), summary('inflated', { chart }), summary('django', { imageUpdater }, 1)];
-  const appSet = applicationSet(env, apps, [['inflated', 'plain'], ['django']]);
+  const { writeBackTarget: _, ...noTarget } = imageUpdater;
+  const apps = [summary('plain', {}), summary('inflated', { chart }), summary('django', { imageUpdater }, 1), summary('no-target', { imageUpdater: noTarget }, 1)];
+  const appSet = applicationSet(env, apps, [['inflated', 'plain'], ['django', 'no-target']]);
   /** What Argo CD generates from app.json files with these contents (by app folder). */
   const generate = (set: KubeObject, contents: Record<string, unknown>) =>
     generateApplications(set, Object.keys(contents).map((a) => `dist/dev/${a}/app.json`), (f) => JSON.stringify(contents[f.split('/')[2]!])) as Promise<Application[]>;
@@ -180,12 +181,10 @@ describe('per-app differences (templatePatch)', () => {
     expect(byName('django').metadata.labels).toEqual({ [LAYER_LABEL]: '1' });
   });
 
-  it('leaves write-back-target out when the app does not set it', async () => {
-    const { writeBackTarget: _, ...noTarget } = imageUpdater;
-    const set = applicationSet(env, [summary('django', { imageUpdater: noTarget })], [['django']]);
-    const [app] = await generate(set, { django: { ...apps[0]!.params, name: 'django', imageUpdater: noTarget } });
-    expect(Object.keys(app!.metadata.annotations!)).toContain('argocd-image-updater.argoproj.io/image-list');
-    expect(Object.keys(app!.metadata.annotations!)).not.toContain('argocd-image-updater.argoproj.io/write-back-target');
+  it('leaves write-back-target out when the app does not set it', () => {
+    const annotations = Object.keys(byName('no-target').metadata.annotations!);
+    expect(annotations).toContain('argocd-image-updater.argoproj.io/image-list');
+    expect(annotations).not.toContain('argocd-image-updater.argoproj.io/write-back-target');
   });
 
   it('fails the whole generation (missingkey=error) on an app.json missing a key, naming file, field and key', async () => {
