@@ -4,7 +4,7 @@
  * the strategic merge for an Application, and git's pathspec glob.
  */
 import { describe, expect, it } from 'vitest';
-import type { KubeObject } from '../synth/objects';
+import type { KubeObject } from '../synth/kube-object';
 import { generateApplications, gitFilesMatching } from './argocd-generator';
 import { strategicMerge } from './strategic-merge';
 import { strictTemplate } from './strict-template';
