@@ -69,6 +69,12 @@ describe.each(ENVS)('argocd in %s', (envName) => {
     expect(manifests(argocd()).some((m) => m.kind === 'Service' && m.metadata.name.endsWith('-grpc'))).toBe(false);
   });
 
+  it('links the UI, SSO redirects and notifications to the host the Ingress serves', () => {
+    const host = find(argocd(), 'Ingress', 'argo-cd-argocd-server').spec.rules[0].host;
+    expect(find(argocd(), 'ConfigMap', 'argocd-cm').data.url).toBe(`https://${host}`);
+    expect(find(argocd(), 'ConfigMap', 'argocd-notifications-cm').data.context).toContain(`argocdUrl: https://${host}`);
+  });
+
   it('takes argocd-secret and the repository credentials from SSM', () => {
     const secret = find(argocd(), 'ExternalSecret', 'argocd-secret');
     expect(secret.spec.data.map((d: any) => [d.secretKey, d.remoteRef.key])).toEqual([
