@@ -85,7 +85,7 @@ port="$(python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0));
 # DEBUG on so Django serves /static/ itself (no nginx in this test).
 # Threads: Chromium opens speculative connections and sends nothing on them;
 # a plain sync worker would sit on one of those until its timeout.
-DEBUG=true ALLOWED_HOSTS=127.0.0.1 \
+DEBUG=true ALLOWED_HOSTS=127.0.0.1 PROMETHEUS_MULTIPROC_DIR="$work/metrics" \
   gunicorn --config gunicorn.conf.py --bind "127.0.0.1:$port" --workers 1 --threads 4 \
   >"$work/gunicorn.log" 2>&1 &
 server_pid=$!
