@@ -4,6 +4,7 @@ import { hostName } from '../config/contract';
 import { ecrRegistryHost } from '../config/image-ref';
 import { images } from '../config/images';
 import type { EnvironmentConfig } from '../config/types';
+import { DjangoMonitoring } from './django-monitoring';
 import { AddonChart } from './lib/addon-chart';
 import { AlbIngress } from './lib/alb-ingress';
 import { FileConfigMap } from './lib/file-config-map';
@@ -25,6 +26,8 @@ export const DJANGO_UID = 10001;
 /** UID/GID of nginxinc/nginx-unprivileged. */
 export const NGINX_UID = 101;
 export const GUNICORN_PORT = 8000;
+/** Name of gunicorn's port on the container and on the django-app Service. */
+export const GUNICORN_PORT_NAME = 'gunicorn';
 export const NGINX_PORT = 8080;
 /** The Service the Ingress uses (nginx) and the one that reaches gunicorn directly (metrics). */
 export const DJANGO_WEB_SERVICE = 'django';
@@ -56,7 +59,8 @@ export function djangoImage(env: EnvironmentConfig): string {
  */
 export class Django extends AddonChart {
   static readonly app = 'django';
-  static readonly dependsOn = ['external-secrets', 'aws-load-balancer-controller', 'argocd-image-updater'] as const;
+  // prometheus: the ServiceMonitor and PrometheusRule CRDs come with it.
+  static readonly dependsOn = ['external-secrets', 'aws-load-balancer-controller', 'argocd-image-updater', 'prometheus'] as const;
 
   readonly nginxConfigMap: string;
   readonly image: string;
@@ -166,7 +170,7 @@ export class Django extends AddonChart {
                 name: DJANGO_CONTAINER,
                 image: this.image,
                 imagePullPolicy: 'IfNotPresent',
-                ports: [{ name: 'gunicorn', containerPort: GUNICORN_PORT, protocol: 'TCP' }],
+                ports: [{ name: GUNICORN_PORT_NAME, containerPort: GUNICORN_PORT, protocol: 'TCP' }],
                 ...djangoEnv,
                 securityContext: restrictedContainerSecurityContext(),
                 resources: containerResources(s.resources),
@@ -211,13 +215,23 @@ export class Django extends AddonChart {
       metadata: { name: DJANGO_WEB_SERVICE, labels },
       spec: { type: 'ClusterIP', selector: labels, ports: [{ name: 'http', port: 80, targetPort: k8s.IntOrString.fromString('http'), protocol: 'TCP' }] },
     });
+    // Its own component label, so the ServiceMonitor selects this Service and not the web one.
+    const appServiceLabels = { ...labels, 'app.kubernetes.io/component': 'gunicorn' };
     new k8s.KubeService(this, 'AppService', {
-      metadata: { name: DJANGO_APP_SERVICE, labels },
+      metadata: { name: DJANGO_APP_SERVICE, labels: appServiceLabels },
       spec: {
         type: 'ClusterIP',
         selector: labels,
-        ports: [{ name: 'gunicorn', port: GUNICORN_PORT, targetPort: k8s.IntOrString.fromString('gunicorn'), protocol: 'TCP' }],
+        ports: [{ name: GUNICORN_PORT_NAME, port: GUNICORN_PORT, targetPort: k8s.IntOrString.fromString(GUNICORN_PORT_NAME), protocol: 'TCP' }],
       },
+    });
+
+    new DjangoMonitoring(this, 'Monitoring', {
+      service: DJANGO_APP_SERVICE,
+      serviceLabels: appServiceLabels,
+      port: GUNICORN_PORT_NAME,
+      deployment: DJANGO_NAME,
+      container: DJANGO_CONTAINER,
     });
 
     new k8s.KubePodDisruptionBudget(this, 'Pdb', {
@@ -244,8 +258,10 @@ export class Django extends AddonChart {
       host: 'web',
       name: DJANGO_NAME,
       backend: { service: DJANGO_WEB_SERVICE, port: 80 },
-      // Proxied to gunicorn, answered before host validation: checks the app, not only nginx.
+      // gunicorn's own port: nginx does not pass /readyz on from the public host. Answered before
+      // host validation, so the ALB's requests to the pod IP pass.
       healthCheckPath: '/readyz',
+      healthCheckPort: GUNICORN_PORT,
     });
   }
 }

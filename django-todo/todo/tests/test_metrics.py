@@ -1,4 +1,5 @@
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -132,3 +133,26 @@ class MultiprocessTests(SimpleTestCase):
                 body = metrics.exposition().decode()
         self.assertEqual(value(body, "todo_http_requests_total", method="GET", status="200"), 7)
         self.assertEqual(value(body, "todo_http_request_duration_seconds_count", method="GET"), 7)
+
+
+DIST = Path(settings.BASE_DIR).parent / "dist"
+
+
+@override_settings(ALLOWED_HOSTS=["todo.example.com"])
+class PlatformQueriesTests(TestCase):
+    """The alert rules and dashboard the platform renders (dist/) query metrics this app exports."""
+
+    def test_every_todo_metric_they_use_is_exported(self):
+        files = sorted(DIST.glob("*/django/manifests/prometheusrule-*.yaml")) + sorted(
+            DIST.glob("*/django/manifests/configmap-django-dashboard.yaml")
+        )
+        if not files:
+            self.skipTest(f"no rendered django monitoring objects under {DIST}")
+        used = {name for f in files for name in re.findall(r"\btodo_[a-z_]+\b", f.read_text())}
+        self.assertTrue(used, "no todo_ metrics in the rules and dashboard")
+        metrics.observe("GET", 200, 0.01)
+        body = self.client.get("/metrics", **PROBE_HOST).content.decode()
+        exported = {
+            s.name for family in text_string_to_metric_families(body) for s in family.samples
+        }
+        self.assertEqual(sorted(used - exported), [])
