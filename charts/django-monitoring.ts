@@ -136,7 +136,7 @@ export class DjangoMonitoring extends Construct {
             { expr: `max(${m.itemsDone}{${app}})`, legend: 'done' },
           ],
         },
-        { title: 'CPU by pod', type: 'timeseries', width: 6, unit: 'cores', queries: [{ expr: `sum by (pod) (rate(container_cpu_usage_seconds_total{${container}}[5m]))`, legend: '{{pod}}' }] },
+        { title: 'CPU cores by pod', type: 'timeseries', width: 6, unit: 'short', queries: [{ expr: `sum by (pod) (rate(container_cpu_usage_seconds_total{${container}}[5m]))`, legend: '{{pod}}' }] },
         { title: 'Memory by pod', type: 'timeseries', width: 6, unit: 'bytes', queries: [{ expr: `sum by (pod) (container_memory_working_set_bytes{${container}})`, legend: '{{pod}}' }] },
       ],
     });

@@ -70,6 +70,25 @@ export async function run(browser, baseUrl) {
       assert(await ui.alert.isHidden(), 'alert hidden after the retry');
     });
 
+    await check('no answer in time: says the server took too long; Add works again', async () => {
+      await page.evaluate(() => {
+        window.htmx.config.timeout = 300; // the page's 15 s, shortened for the test
+      });
+      await page.route('**/todos/add/', () => {}); // never answered
+      try {
+        await ui.addInput.fill('Too slow');
+        await ui.addInput.press('Enter');
+        await ui.alert.waitFor({ state: 'visible' });
+        assert(/took too long/.test(await alertText()), await alertText());
+        await page.waitForFunction(() => !document.querySelector('#add-form button').disabled);
+      } finally {
+        await page.unroute('**/todos/add/');
+        await page.evaluate(() => {
+          window.htmx.config.timeout = 15000;
+        });
+      }
+    });
+
     await check('the message can be dismissed', async () => {
       await page.evaluate(() => {
         document.getElementById('alert').hidden = false;
