@@ -12,7 +12,6 @@ import { resourceValues } from './lib/resources';
 import { SsmSecret } from './lib/ssm-secret';
 import { UpstreamChart } from './lib/upstream-chart';
 
-/** The repository root (this file lives in charts/). */
 /** The build pipeline, kept as a real file next to the app it builds. */
 export const JENKINSFILE = 'django-todo/Jenkinsfile';
 
@@ -140,8 +139,7 @@ export class Jenkins extends AddonChart {
       ECR_REPO: `${registry}/${django.repository}`,
       ECR_REPO_NAME: django.repository,
       AWS_REGION: env.aws.region,
-      // The image's base, pinned by digest: the same Python the Test stage runs in.
-      PYTHON_IMAGE: images.python,
+      PYTHON_IMAGE: images.python, // the image's base, pinned by digest; the Test stage runs in it too
       SONAR_HOST_URL: sonarqubeEndpoint.url,
       SONAR_PROJECT_KEY: 'django_todo_project',
       SKIP_COMMIT_AUTHOR: 'argocd-image-updater',
