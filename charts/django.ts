@@ -4,6 +4,7 @@ import { hostName } from '../config/contract';
 import { ecrRegistryHost } from '../config/image-ref';
 import { images } from '../config/images';
 import type { EnvironmentConfig } from '../config/types';
+import { DjangoMonitoring } from './django-monitoring';
 import { AddonChart } from './lib/addon-chart';
 import { AlbIngress } from './lib/alb-ingress';
 import { FileConfigMap } from './lib/file-config-map';
@@ -25,6 +26,8 @@ export const DJANGO_UID = 10001;
 /** UID/GID of nginxinc/nginx-unprivileged. */
 export const NGINX_UID = 101;
 export const GUNICORN_PORT = 8000;
+/** Name of gunicorn's port on the container and on the django-app Service. */
+export const GUNICORN_PORT_NAME = 'gunicorn';
 /** Sync wave of the Deployment and its autoscaler: after the migrate hook (wave 1). */
 const DEPLOYMENT_WAVE = { 'argocd.argoproj.io/sync-wave': '2' };
 export const NGINX_PORT = 8080;
@@ -58,8 +61,9 @@ export function djangoImage(env: EnvironmentConfig): string {
  */
 export class Django extends AddonChart {
   static readonly app = 'django';
-  // jenkins: day 0 runs the image its first build pushes (BOOTSTRAP_IMAGE_TAG, config/images.ts).
-  static readonly dependsOn = ['external-secrets', 'aws-load-balancer-controller', 'argocd-image-updater', 'jenkins'] as const;
+  // jenkins: day 0 runs the image its first build pushes (BOOTSTRAP_IMAGE_TAG, config/images.ts);
+  // prometheus: the ServiceMonitor and PrometheusRule CRDs come with it.
+  static readonly dependsOn = ['external-secrets', 'aws-load-balancer-controller', 'argocd-image-updater', 'jenkins', 'prometheus'] as const;
 
   readonly nginxConfigMap: string;
   readonly image: string;
@@ -169,7 +173,7 @@ export class Django extends AddonChart {
                 name: DJANGO_CONTAINER,
                 image: this.image,
                 imagePullPolicy: 'IfNotPresent',
-                ports: [{ name: 'gunicorn', containerPort: GUNICORN_PORT, protocol: 'TCP' }],
+                ports: [{ name: GUNICORN_PORT_NAME, containerPort: GUNICORN_PORT, protocol: 'TCP' }],
                 ...djangoEnv,
                 securityContext: restrictedContainerSecurityContext(),
                 resources: containerResources(s.resources),
@@ -214,13 +218,23 @@ export class Django extends AddonChart {
       metadata: { name: DJANGO_WEB_SERVICE, labels },
       spec: { type: 'ClusterIP', selector: labels, ports: [{ name: 'http', port: 80, targetPort: k8s.IntOrString.fromString('http'), protocol: 'TCP' }] },
     });
+    // Its own component label, so the ServiceMonitor selects this Service and not the web one.
+    const appServiceLabels = { ...labels, 'app.kubernetes.io/component': 'gunicorn' };
     new k8s.KubeService(this, 'AppService', {
-      metadata: { name: DJANGO_APP_SERVICE, labels },
+      metadata: { name: DJANGO_APP_SERVICE, labels: appServiceLabels },
       spec: {
         type: 'ClusterIP',
         selector: labels,
-        ports: [{ name: 'gunicorn', port: GUNICORN_PORT, targetPort: k8s.IntOrString.fromString('gunicorn'), protocol: 'TCP' }],
+        ports: [{ name: GUNICORN_PORT_NAME, port: GUNICORN_PORT, targetPort: k8s.IntOrString.fromString(GUNICORN_PORT_NAME), protocol: 'TCP' }],
       },
+    });
+
+    new DjangoMonitoring(this, 'Monitoring', {
+      service: DJANGO_APP_SERVICE,
+      serviceLabels: appServiceLabels,
+      port: GUNICORN_PORT_NAME,
+      deployment: DJANGO_NAME,
+      container: DJANGO_CONTAINER,
     });
 
     new k8s.KubePodDisruptionBudget(this, 'Pdb', {
@@ -248,8 +262,10 @@ export class Django extends AddonChart {
       host: 'web',
       name: DJANGO_NAME,
       backend: { service: DJANGO_WEB_SERVICE, port: 80 },
-      // Proxied to gunicorn, answered before host validation: checks the app, not only nginx.
+      // gunicorn's own port: nginx does not pass /readyz on from the public host. Answered before
+      // host validation, so the ALB's requests to the pod IP pass.
       healthCheckPath: '/readyz',
+      healthCheckPort: GUNICORN_PORT,
     });
   }
 }

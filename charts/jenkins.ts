@@ -12,7 +12,6 @@ import { resourceValues } from './lib/resources';
 import { SsmSecret } from './lib/ssm-secret';
 import { UpstreamChart } from './lib/upstream-chart';
 
-/** The repository root (this file lives in charts/). */
 /** The build pipeline, kept as a real file next to the app it builds. */
 export const JENKINSFILE = 'django-todo/Jenkinsfile';
 
@@ -29,6 +28,8 @@ export const PIPELINE_KEY = 'Jenkinsfile';
 export const JENKINS_ADMIN_SECRET = 'jenkins-admin';
 export const JENKINS_GITHUB_SECRET = 'jenkins-github';
 export const JENKINS_PIPELINE_SECRET = 'jenkins-pipeline';
+/** The Jenkins credential (JCasC) with the GitHub user and token; the pipeline checks out with it. */
+export const GITHUB_CREDENTIAL_ID = 'github';
 /** The controller's own ServiceAccount (Kubernetes API access for agents, no AWS). */
 export const JENKINS_CONTROLLER_SA = 'jenkins-controller';
 /** The agents' IRSA ServiceAccount (ECR push for kaniko, ECR describe for the aws container). */
@@ -149,12 +150,14 @@ export class Jenkins extends AddonChart {
 
     const pipelineEnv: Record<string, string> = {
       REPO_URL: env.git.repoUrl,
+      GIT_CREDENTIALS_ID: GITHUB_CREDENTIAL_ID,
       GIT_BRANCH_NAME: env.git.revision,
       APP_DIR: 'django-todo',
       ECR_REPO: `${registry}/${django.repository}`,
       ECR_REPO_NAME: django.repository,
       BOOTSTRAP_TAG: BOOTSTRAP_IMAGE_TAG,
       AWS_REGION: env.aws.region,
+      PYTHON_IMAGE: images.python, // the image's base, pinned by digest; the Test stage runs in it too
       SONAR_HOST_URL: sonarqubeEndpoint.url,
       SONAR_PROJECT_KEY: 'django_todo_project',
       SKIP_COMMIT_AUTHOR: 'argocd-image-updater',
@@ -203,7 +206,7 @@ export class Jenkins extends AddonChart {
         '      - credentials:',
         '          - usernamePassword:',
         '              scope: GLOBAL',
-        '              id: github',
+        `              id: ${GITHUB_CREDENTIAL_ID}`,
         '              description: GitHub user and token (SSM)',
         `              username: "${githubRef('username')}"`,
         `              password: "${githubRef('token')}"`,

@@ -1,11 +1,12 @@
 import type { Construct } from 'constructs';
+import { monitoringStack } from '../config/monitoring';
 import type { EnvironmentConfig } from '../config/types';
 import { AddonChart } from './lib/addon-chart';
 import { AlbIngress } from './lib/alb-ingress';
 import { SsmSecret } from './lib/ssm-secret';
 import { UpstreamChart } from './lib/upstream-chart';
 
-const RELEASE = 'kube-prometheus-stack';
+const RELEASE = monitoringStack.release;
 /** Grafana's Service (the chart's `<release>-grafana`), the ALB backend. */
 export const GRAFANA_SERVICE = `${RELEASE}-grafana`;
 /** The Secret holding Grafana's admin user and password, produced from SSM. */
@@ -45,8 +46,8 @@ const NODE_EXPORTER = `${RELEASE}-prometheus-node-exporter`;
  *   `app.kubernetes.io/instance` (release `kube-prometheus-stack`) with the app name `prometheus`,
  *   breaking the chart's ServiceMonitor selectors. The argocd app owns that setting and sets
  *   `application.resourceTrackingMethod: annotation`, so nothing is needed here.
- * - No ServiceMonitor for Django yet: its config declares no metrics endpoint. When it does
- *   (a path and port in `DjangoSettings`), a ServiceMonitor belongs here, built from that config.
+ * - Apps bring their own ServiceMonitor, PrometheusRule and dashboard ConfigMap (django does),
+ *   labelled as config/monitoring.ts says the chart's defaults select them.
  */
 export class Prometheus extends AddonChart {
   static readonly app = 'prometheus';

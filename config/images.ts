@@ -13,8 +13,12 @@ export const images = {
   kaniko: 'gcr.io/kaniko-project/executor:v1.23.2-debug',
   /** AWS CLI for the pipeline's ECR queries. */
   awsCli: 'public.ecr.aws/aws-cli/aws-cli:2.17.20',
-  /** Python for the pipeline's test stage. */
-  python: 'docker.io/library/python:3.12.7-slim-bookworm',
+  /**
+   * Python for django-todo: the base of its image (the pipeline passes it as the PYTHON_IMAGE
+   * build arg) and the pipeline's test container, so the tests run on the interpreter that ships.
+   * 3.11, the CPython whose wheels requirements.txt is hash-locked to.
+   */
+  python: 'docker.io/library/python:3.11.10-slim-bookworm@sha256:840e180ebcc6e5c8efab209c43f5e40fd2af98cb49db5c7103c90539c56bb30e',
   /** PostgreSQL sidecar for the pipeline's test stage. */
   postgres: 'docker.io/library/postgres:16.4-alpine',
 } as const;

@@ -62,6 +62,9 @@ describe.each(['dev', 'prod'])('jenkins (%s)', (env) => {
     const doc = parse(find(env, 'ConfigMap', 'jenkins-jenkins-config-credentials').data['credentials.yaml']) as any;
     const cred = doc.credentials.system.domainCredentials[0].credentials[0].usernamePassword;
     expect(cred).toMatchObject({ id: 'github', username: '${jenkins-github-username}', password: '${jenkins-github-token}' });
+    // The pipeline checks out with exactly this credential (item 5 of issue 22).
+    const agentEnv = Object.fromEntries(podTemplate(env).envVars.filter((e: any) => e.envVar).map((e: any) => [e.envVar.key, e.envVar.value]));
+    expect(agentEnv.GIT_CREDENTIALS_ID).toBe(cred.id);
   });
 
   it('takes the admin login from the jenkins-admin ExternalSecret', () => {
@@ -116,6 +119,8 @@ describe.each(['dev', 'prod'])('jenkins (%s)', (env) => {
       SONAR_HOST_URL: 'http://sonarqube-sonarqube.sonarqube.svc.cluster.local:9000',
       SONAR_PROJECT_KEY: 'django_todo_project',
       POSTGRES_HOST_AUTH_METHOD: 'trust',
+      // The image's base: the test container's image, pinned by digest.
+      PYTHON_IMAGE: images.python,
     });
     // Every variable the Jenkinsfile requires is provided.
     const required = /for \(name in \[([^\]]+)\]\)/.exec(JENKINSFILE)?.[1];

@@ -66,6 +66,13 @@ describe('AlbIngress', () => {
     expect(() => new AlbIngress(chart('prometheus'), 'I', { app: 'prometheus', host: 'grafana', backend: { service: 's', port: 80 }, healthCheckPath: 'login' })).toThrow('healthCheckPath must start with "/"');
     expect(() => new AlbIngress(chart('prometheus'), 'I', { app: 'django', host: 'web', backend: { service: 's', port: 80 } })).toThrow('prod/prometheus: Ingress "web": host belongs to django, not to prometheus');
   });
+
+  it('sends the health check to another port when asked', () => {
+    const c = chart('django');
+    new AlbIngress(c, 'I', { app: 'django', host: 'web', backend: { service: 'web', port: 80 }, healthCheckPort: 8000 });
+    expect(byKind(c, 'Ingress')[0].metadata.annotations['alb.ingress.kubernetes.io/healthcheck-port']).toBe('8000');
+    expect(() => new AlbIngress(chart('django'), 'I', { app: 'django', host: 'web', backend: { service: 'web', port: 80 }, healthCheckPort: 70000 })).toThrow('prod/django: Ingress "web": healthCheckPort 70000 is out of range');
+  });
 });
 
 describe('SsmSecret', () => {

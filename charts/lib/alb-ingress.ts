@@ -20,6 +20,11 @@ export interface AlbIngressProps<A extends AppName> {
   readonly order?: number;
   /** Path the ALB health check requests. @default '/' */
   readonly healthCheckPath?: string;
+  /**
+   * Container port the ALB health check goes to, when it is not the one traffic goes to (the
+   * controller also opens it to the ALB's security group). @default the traffic port
+   */
+  readonly healthCheckPort?: number;
   /** HTTP codes the health check accepts. @default '200' */
   readonly successCodes?: string;
   /** Protocol between the ALB and the pods. @default 'HTTP' */
@@ -48,7 +53,9 @@ export class AlbIngress<A extends AppName> extends Construct {
     const successCodes = props.successCodes ?? '200';
     if (!/^\d{3}([,-]\d{3})*$/.test(successCodes)) throw new Error(`${where}: successCodes "${successCodes}" is not a code list like 200,302`);
     const port = props.backend.port;
-    if (typeof port === 'number' && (!Number.isInteger(port) || port < 1 || port > 65535)) throw new Error(`${where}: backend port ${port} is out of range`);
+    for (const [what, p] of [['backend port', port], ['healthCheckPort', props.healthCheckPort]] as const) {
+      if (typeof p === 'number' && (!Number.isInteger(p) || p < 1 || p > 65535)) throw new Error(`${where}: ${what} ${p} is out of range`);
+    }
 
     this.host = hostName(chart.env.domain, props.app, props.host);
     const annotations: Record<string, string> = {
@@ -59,7 +66,7 @@ export class AlbIngress<A extends AppName> extends Construct {
       'alb.ingress.kubernetes.io/ssl-redirect': '443',
       'alb.ingress.kubernetes.io/backend-protocol': props.backendProtocol ?? 'HTTP',
       'alb.ingress.kubernetes.io/healthcheck-path': path,
-      'alb.ingress.kubernetes.io/healthcheck-port': 'traffic-port',
+      'alb.ingress.kubernetes.io/healthcheck-port': props.healthCheckPort === undefined ? 'traffic-port' : String(props.healthCheckPort),
       'alb.ingress.kubernetes.io/success-codes': successCodes,
       'external-dns.alpha.kubernetes.io/hostname': this.host,
     };

@@ -23,6 +23,7 @@ echo "setup-venv: installing requirements"
 rm -f "$STAMP"
 # Where only a local mirror is reachable, pip would retry the default index
 # for every package; one try is enough (override with PIP_RETRIES).
+# Hash-checking mode, as in the image build: every wheel must match requirements*.txt.
 PIP_RETRIES="${PIP_RETRIES:-0}" "$VENV/bin/python" -m pip install --quiet \
-  -r "$APP_DIR/requirements-dev.txt"
+  --require-hashes --only-binary=:all: -r "$APP_DIR/requirements-dev.txt"
 echo "$want" >"$STAMP"

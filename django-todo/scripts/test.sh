@@ -1,115 +1,30 @@
 #!/usr/bin/env bash
-# Full test run for django-todo, offline:
-#   lint -> migrations check -> Django tests on a throwaway PostgreSQL ->
-#   collectstatic -> browser test (gunicorn + headless Chromium via playwright-core).
-# Usage: bash django-todo/scripts/test.sh   (from anywhere)
+# Full test run for django-todo, offline and from anywhere: scripts/check.sh (every check, the
+# same the pipeline runs) against a throwaway PostgreSQL, with the venv from setup-venv.sh; and
+# scripts/run.sh, the local run the README gives.
+# Usage: bash django-todo/scripts/test.sh
 set -euo pipefail
 
 APP_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$APP_DIR"
 CHROMIUM_PATH="${CHROMIUM_PATH:-/usr/bin/chromium}"
 export CHROMIUM_PATH
 
-if [[ "${1:-}" != "--inside-postgres" ]]; then
-  begin=$SECONDS
-  if [[ ! -x "$CHROMIUM_PATH" ]]; then
-    echo "test.sh: $CHROMIUM_PATH not found; the browser test needs Debian's chromium (apt-get install -y chromium)" >&2
-    exit 1
-  fi
-  if ! command -v node >/dev/null; then
-    echo "test.sh: node not found; the browser test needs Node.js and playwright-core (npm ci at the repo root)" >&2
-    exit 1
-  fi
-  bash scripts/setup-venv.sh
-  bash scripts/with-postgres.sh bash "$APP_DIR/scripts/test.sh" --inside-postgres
-  echo "test.sh: finished in $((SECONDS - begin))s"
-  exit 0
-fi
-
-# ---- inside with-postgres.sh: DB_* variables point at the throwaway cluster ----
-export PATH="$APP_DIR/.venv/bin:$PATH"
-export PYTHONDONTWRITEBYTECODE=1
-export DJANGO_SETTINGS_MODULE=todo_site.settings
-export DEBUG=false
-SECRET_KEY="test-only-$(python -c 'import secrets; print(secrets.token_hex(24))')"
-export SECRET_KEY
-unset ALLOWED_HOSTS CSRF_TRUSTED_ORIGINS APP_HOST DB_SSLMODE
-
-work="$(mktemp -d "${TMPDIR:-/tmp}/todo-test.XXXXXX")"
-server_pid=""
-stop_server() {
-  if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then
-    kill -TERM "$server_pid" 2>/dev/null || true
-    for _ in $(seq 1 50); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-  fi
-  server_pid=""
-}
-cleanup() {
-  local rc=$?
-  stop_server
-  rm -rf "$work"
-  exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-echo "== ruff"
-ruff check .
-ruff format --check .
-
-echo "== migrations are committed"
-python manage.py makemigrations --check --dry-run
-
-echo "== migrate"
-python manage.py migrate --noinput
-
-echo "== django tests"
-python manage.py test --noinput 2>&1 | tee "$work/django.log"
-django_count="$(sed -n 's/^Ran \([0-9]\+\) tests\? in .*/\1/p' "$work/django.log" | tail -n 1)"
-
-echo "== collectstatic (hashed names for nginx)"
-STATIC_ROOT="$work/static" python manage.py collectstatic --noinput -v 0
-python - "$work/static/staticfiles.json" <<'PY'
-import json, sys
-paths = json.load(open(sys.argv[1]))["paths"]
-for name in ("todo/htmx.min.js", "todo/style.css"):
-    assert name in paths and paths[name] != name, f"{name} was not hashed: {paths.get(name)}"
-print("collectstatic: manifest ok")
-PY
-
-echo "== browser test"
-port="$(python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
-# DEBUG on so Django serves /static/ itself (no nginx in this test).
-# Threads: Chromium opens speculative connections and sends nothing on them;
-# a plain sync worker would sit on one of those until its timeout.
-DEBUG=true ALLOWED_HOSTS=127.0.0.1 \
-  gunicorn --config gunicorn.conf.py --bind "127.0.0.1:$port" --workers 1 --threads 4 \
-  >"$work/gunicorn.log" 2>&1 &
-server_pid=$!
-python - "http://127.0.0.1:$port/readyz" <<'PY' || { cat "$work/gunicorn.log" >&2; exit 1; }
-import sys, time, urllib.request
-deadline = time.monotonic() + 30
-while True:
-    try:
-        with urllib.request.urlopen(sys.argv[1], timeout=2) as r:
-            if r.status == 200:
-                break
-    except OSError:
-        pass
-    if time.monotonic() > deadline:
-        sys.exit("gunicorn did not become ready within 30s")
-    time.sleep(0.2)
-PY
-node tests-browser/todo.browser.mjs "http://127.0.0.1:$port/" | tee "$work/browser.log" || {
-  echo "--- gunicorn log ---" >&2
-  cat "$work/gunicorn.log" >&2
+begin=$SECONDS
+if [[ ! -x "$CHROMIUM_PATH" ]]; then
+  echo "test.sh: $CHROMIUM_PATH not found; the browser tests need Debian's chromium (apt-get install -y chromium)" >&2
   exit 1
-}
-stop_server
-browser_count="$(sed -n 's/^\([0-9]\+\) passed, 0 failed$/\1/p' "$work/browser.log" | tail -n 1)"
-
-echo "django tests: ${django_count:-?}, browser checks: ${browser_count:-?}"
-echo "django-todo: $(( ${django_count:-0} + ${browser_count:-0} )) passed, 0 failed"
+fi
+if ! command -v node >/dev/null; then
+  echo "test.sh: node not found; the browser tests need Node.js and playwright-core (npm ci at the repo root)" >&2
+  exit 1
+fi
+bash "$APP_DIR/scripts/setup-venv.sh"
+# The README's local run, from another folder: it must migrate its database before the command.
+if ! plan="$(cd / && bash "$APP_DIR/scripts/run.sh" showmigrations todo 2>&1)" || ! grep -q '\[X\] 0001_initial' <<<"$plan"; then
+  echo "test.sh: scripts/run.sh did not give a migrated database:" >&2
+  echo "$plan" >&2
+  exit 1
+fi
+echo "ok - scripts/run.sh runs manage.py commands on a migrated database, from any folder"
+PATH="$APP_DIR/.venv/bin:$PATH" bash "$APP_DIR/scripts/with-postgres.sh" bash "$APP_DIR/scripts/check.sh"
+echo "test.sh: finished in $((SECONDS - begin))s"

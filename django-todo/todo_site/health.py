@@ -1,51 +1,24 @@
 """Health, readiness and Prometheus metrics, served by the first middleware.
 
-Kubelet probes and Prometheus scrape the pod IP, whose Host header is not in
-ALLOWED_HOSTS. Answering these paths here, before any middleware or view calls
-``request.get_host()``, keeps them independent of host validation.
-
-Metrics are kept per process: with several gunicorn workers each scrape sees
-the counters of whichever worker answered it.
+Kubelet probes, the load balancer's health check and Prometheus reach gunicorn on the pod IP,
+whose Host header is not in ALLOWED_HOSTS. Answering these paths here, before any middleware or
+view calls ``request.get_host()``, keeps them independent of host validation. The nginx sidecar
+does not pass them on from the public host (nginx/default.conf).
 """
 
 import logging
-import threading
-from collections import Counter
+import time
 
 from django.conf import settings
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, HttpResponseNotAllowed
 
+from todo_site import metrics as prometheus
+
 logger = logging.getLogger(__name__)
 
 PROMETHEUS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
-KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
-
-
-class RequestCounter:
-    """Thread-safe count of responses by (method, status)."""
-
-    def __init__(self):
-        self._lock = threading.Lock()
-        self._counts = Counter()
-
-    def inc(self, method: str, status: int) -> None:
-        # Bound label cardinality: odd methods collapse to "OTHER".
-        label = method if method in KNOWN_METHODS else "OTHER"
-        with self._lock:
-            self._counts[(label, int(status))] += 1
-
-    def snapshot(self) -> dict:
-        with self._lock:
-            return dict(self._counts)
-
-    def reset(self) -> None:
-        with self._lock:
-            self._counts.clear()
-
-
-REQUESTS = RequestCounter()
 
 
 def _plain(body: str, status: int = 200) -> HttpResponse:
@@ -94,52 +67,8 @@ def readyz(request):
     return _plain("ok\n")
 
 
-def _escape_label(value: str) -> str:
-    return value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-
-
-def render_metrics() -> str:
-    from todo.models import Todo
-
-    lines = [
-        "# HELP todo_http_requests_total HTTP responses from this process by method and status.",
-        "# TYPE todo_http_requests_total counter",
-    ]
-    for (method, status), count in sorted(REQUESTS.snapshot().items()):
-        lines.append(
-            f'todo_http_requests_total{{method="{_escape_label(method)}",'
-            f'status="{status}"}} {count}'
-        )
-
-    try:
-        items = Todo.objects.count()
-        done = Todo.objects.filter(is_done=True).count()
-        db_up = 1
-    except DatabaseError as exc:
-        logger.warning("metrics: database query failed: %s", exc)
-        connection.close()
-        items = done = None
-        db_up = 0
-
-    lines += [
-        "# HELP todo_database_up Whether the last metrics scrape could query the database.",
-        "# TYPE todo_database_up gauge",
-        f"todo_database_up {db_up}",
-    ]
-    if items is not None:
-        lines += [
-            "# HELP todo_items Todo items stored.",
-            "# TYPE todo_items gauge",
-            f"todo_items {items}",
-            "# HELP todo_items_done Todo items marked done.",
-            "# TYPE todo_items_done gauge",
-            f"todo_items_done {done}",
-        ]
-    return "\n".join(lines) + "\n"
-
-
 def metrics(request):
-    response = HttpResponse(render_metrics(), content_type=PROMETHEUS_CONTENT_TYPE)
+    response = HttpResponse(prometheus.exposition(), content_type=PROMETHEUS_CONTENT_TYPE)
     response["Cache-Control"] = "no-store"
     return response
 
@@ -152,12 +81,13 @@ ENDPOINTS = {
 
 
 class HealthAndMetricsMiddleware:
-    """Serves ENDPOINTS directly and counts every response by method/status."""
+    """Serves ENDPOINTS directly and counts and times every response."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        started = time.perf_counter()
         endpoint = ENDPOINTS.get(request.path_info)
         if endpoint is None:
             response = self.get_response(request)
@@ -165,5 +95,5 @@ class HealthAndMetricsMiddleware:
             response = endpoint(request)
         else:
             response = HttpResponseNotAllowed(["GET", "HEAD"])
-        REQUESTS.inc(request.method, response.status_code)
+        prometheus.observe(request.method, response.status_code, time.perf_counter() - started)
         return response

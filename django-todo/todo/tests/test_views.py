@@ -8,20 +8,20 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 class ListViewTests(TestCase):
-    def test_lists_todos_in_order(self):
+    def test_lists_newest_first(self):
         Todo.objects.create(title="first")
         Todo.objects.create(title="second", is_done=True)
         response = self.client.get("/")
         self.assertEqual(response.status_code, 200)
         self.assertTemplateUsed(response, "todo/todos.html")
         content = response.content.decode()
-        self.assertLess(content.index("first"), content.index("second"))
+        self.assertLess(content.index("second"), content.index("first"))
         self.assertContains(response, 'class="todo done"', count=1)
 
     def test_page_wiring(self):
         response = self.client.get("/")
-        # New rows go inside the list, not after it.
-        self.assertContains(response, 'hx-target="#todos" hx-swap="beforeend"')
+        # New rows go to the top of the list, inside it.
+        self.assertContains(response, 'hx-target="#todos" hx-swap="afterbegin"')
         self.assertContains(response, '<ul id="todos"')
         # CSRF header on every HTMX request, htmx served locally (no CDN).
         self.assertContains(response, 'hx-headers=\'{"X-CSRFToken": "')
@@ -60,10 +60,10 @@ class AddViewTests(TestCase):
         self.assertContains(response, 'hx-swap-oob="true"')
         self.assertNotContains(response, "<html")
 
-    def test_plain_post_redirects(self):
+    def test_plain_post_redirects_to_the_new_row(self):
         response = self.client.post(self.url, {"title": "No JS"})
-        self.assertRedirects(response, "/")
-        self.assertTrue(Todo.objects.filter(title="No JS").exists())
+        todo = Todo.objects.get(title="No JS")
+        self.assertRedirects(response, f"/#todo-{todo.pk}", fetch_redirect_response=False)
 
     def test_htmx_empty_title_returns_form_with_error(self):
         for title in ["", "    "]:
@@ -130,9 +130,9 @@ class EditViewTests(TestCase):
         self.todo.refresh_from_db()
         self.assertTrue(self.todo.is_done)
 
-    def test_plain_post_redirects(self):
+    def test_plain_post_redirects_to_the_row(self):
         response = self.client.post(self.url, {"title": "New title"})
-        self.assertRedirects(response, "/")
+        self.assertRedirects(response, f"/#todo-{self.todo.pk}", fetch_redirect_response=False)
 
     def test_invalid_post_returns_form_with_error(self):
         for title in ["", "  ", "y" * 300]:
@@ -186,8 +186,9 @@ class DoneViewTests(TestCase):
         self.assertEqual(response.status_code, 200)
         self.assertTrue(Todo.objects.get(pk=self.todo.pk).is_done)
 
-    def test_plain_post_redirects(self):
-        self.assertRedirects(self.client.post(self.url), "/")
+    def test_plain_post_redirects_to_the_row(self):
+        response = self.client.post(self.url)
+        self.assertRedirects(response, f"/#todo-{self.todo.pk}", fetch_redirect_response=False)
 
     def test_missing_item_is_404(self):
         missing = reverse("todo_done", args=[self.todo.pk + 1000])
@@ -219,12 +220,16 @@ class DeleteViewTests(TestCase):
         self.client.delete(self.url)
         self.assertEqual(self.client.delete(self.url).status_code, 404)
 
+    def test_plain_post_deletes_and_redirects(self):
+        self.assertRedirects(self.client.post(self.url), "/")
+        self.assertFalse(Todo.objects.exists())
+
     def test_other_methods_not_allowed(self):
-        for method in ["get", "post", "put", "patch"]:
+        for method in ["get", "put", "patch"]:
             with self.subTest(method=method):
                 response = getattr(self.client, method)(self.url)
                 self.assertEqual(response.status_code, 405)
-                self.assertEqual(response["Allow"], "DELETE")
+                self.assertEqual(response["Allow"], "DELETE, POST")
         self.assertTrue(Todo.objects.exists())
 
 
