@@ -4,6 +4,7 @@
  * and nothing else.
  */
 import { describe, expect, it } from 'vitest';
+import { EKS_ADDONS } from '../../config/cluster-baseline';
 import { allParameters, allServiceAccounts, roleName, ssmParameterName, type AppName } from '../../config/contract';
 import { environmentNames, loadEnvironment } from '../../config/environments';
 import { configValue, inputVariables } from '../../infra/stacks/access';
@@ -90,9 +91,11 @@ describe.each(envs)('contract ($name)', (env) => {
     }
   });
 
-  it('creates no IAM roles outside the contract except the cluster, nodes and EBS CSI roles', () => {
+  it('creates no IAM roles outside the contract except the cluster, nodes and add-on (VPC CNI, EBS CSI) roles', () => {
     const cluster = rolesOfAnyTrust(`${env.name}-cluster`);
-    expect(cluster.sort()).toEqual([`${env.clusterName}-cluster`, `${env.clusterName}-ebs-csi`, `${env.clusterName}-nodes`]);
+    const addonRoles = EKS_ADDONS.flatMap((a) => (a.irsa ? [`${env.clusterName}-${a.irsa.role}`] : []));
+    expect(addonRoles).toEqual([`${env.clusterName}-vpc-cni`, `${env.clusterName}-ebs-csi`]);
+    expect(cluster.sort()).toEqual([`${env.clusterName}-cluster`, `${env.clusterName}-nodes`, ...addonRoles].sort());
     for (const kind of ['secrets', 'data', 'certificate', 'bootstrap']) {
       expect(rolesOfAnyTrust(`${env.name}-${kind}`), kind).toHaveLength(0);
     }
