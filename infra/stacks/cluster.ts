@@ -38,6 +38,7 @@ import { Vpc } from '@cdktf/provider-aws/lib/vpc';
 import { Fn, TerraformOutput, Token } from 'cdktf';
 import type { Construct } from 'constructs';
 import { NODE_IMAGE, nodeGroupName } from '../../config/cluster-baseline';
+import type { InfraOutput } from '../../config/contract';
 import type { EnvironmentConfig, NodePoolName } from '../../config/types';
 import { EnvStack } from '../common';
 import { awsManagedPolicyArn, type OidcProviderRef } from '../iam/statement';
@@ -71,6 +72,8 @@ export class ClusterStack extends EnvStack {
   /** Extra security group on every node; the only source RDS accepts. */
   readonly nodeSecurityGroupId: string;
   readonly oidc: OidcProviderRef;
+  /** What this stack provides to the contract's `infra` parameters. */
+  readonly outputs: Readonly<Record<Extract<InfraOutput, 'vpc-id'>, string>>;
 
   constructor(scope: Construct, env: EnvironmentConfig) {
     super(scope, env, 'cluster');
@@ -88,6 +91,7 @@ export class ClusterStack extends EnvStack {
       tags: { Name: name },
     });
     this.vpcId = vpc.id;
+    this.outputs = { 'vpc-id': vpc.id };
     const igw = new InternetGateway(this, 'igw', { vpcId: vpc.id, tags: { Name: name } });
 
     const tierTags: Record<Tier, Record<string, string>> = {

@@ -11,7 +11,7 @@ import { environmentNames, loadEnvironment } from '../../config/environments';
 import { CLUSTER_CREATE_ACTIONS, CLUSTER_USE_ACTIONS, EksSecretsKey, KEY_ADMIN_ACTIONS } from '../../infra/kms/eks-secrets-key';
 import { addonConfiguration } from '../../infra/stacks/cluster-addons';
 import { NODE_ROLE_POLICIES } from '../../infra/stacks/cluster';
-import { only, policyDocOf, refName, resources, rolesOf, stack } from './helpers';
+import { dataSources, only, policyDocOf, refName, resources, rolesOf, stack } from './helpers';
 
 const envs = environmentNames.map((name) => loadEnvironment(name));
 const CRYPTO = ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:ReEncryptFrom', 'kms:ReEncryptTo'];
@@ -151,5 +151,15 @@ describe('EksSecretsKey', () => {
       'EksSecretsKey "key": deletionWindowInDays 3 is not a whole number of days from 7 to 30',
     );
     expect(() => new EksSecretsKey(scope, 'ok', { ...props, deletionWindowInDays: 7 })).not.toThrow();
+  });
+});
+
+describe.each(envs)('access ($name)', (env) => {
+  it('writes the cluster\'s VPC ID where the Load Balancer Controller reads it', () => {
+    const params = Object.values(resources(stack(`${env.name}-access`), 'aws_ssm_parameter'));
+    const vpc = params.find((p) => p.name === `/${env.clusterName}/aws-load-balancer-controller/vpc_id`)!;
+    expect(vpc).toMatchObject({ type: 'String' });
+    expect(vpc.value).toBe(`\${data.terraform_remote_state.cross-stack-reference-input-${env.name}-cluster.outputs.cross-stack-output-aws_vpcvpcid}`);
+    expect(Object.keys(dataSources(stack(`${env.name}-access`), 'terraform_remote_state'))).toContain(`cross-stack-reference-input-${env.name}-cluster`);
   });
 });

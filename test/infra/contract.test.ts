@@ -40,7 +40,9 @@ describe.each(envs)('contract ($name)', (env) => {
           expect(p.value).toMatch(new RegExp(`-secrets\\.outputs\\.cross-stack-output-random_password${app}-${key}result\\}$`));
           break;
         case 'infra':
-          expect(p.value).toContain('-data.outputs.cross-stack-output-aws_db_instance');
+          // The VPC comes from the cluster stack, the databases from the data stack.
+          if (source.output === 'vpc-id') expect(p.value).toMatch(/-cluster\.outputs\.cross-stack-output-aws_vpcvpcid\}$/);
+          else expect(p.value).toContain('-data.outputs.cross-stack-output-aws_db_instance');
           break;
         case 'input':
           expect(p.value).toBe(`\${var.${source.variable}}`);
