@@ -6,11 +6,14 @@ import { AddonChart } from './lib/addon-chart';
 import { ALB_INGRESS_CLASS } from './lib/alb-ingress';
 import { HookJob, hookAnnotations } from './lib/hook-job';
 import { IrsaServiceAccount } from './lib/irsa-service-account';
+import { SsmSecret } from './lib/ssm-secret';
 import { UpstreamChart } from './lib/upstream-chart';
 
 const WEBHOOK = 'aws-load-balancer-webhook';
 const TLS_SECRET = 'aws-load-balancer-tls';
 const CERTGEN = 'aws-load-balancer-certgen';
+/** The container environment variable that carries the VPC ID. */
+const VPC_ID_VAR = 'AWS_VPC_ID';
 
 /**
  * AWS Load Balancer Controller: turns the `alb` Ingresses into one shared ALB. The chart owns the
@@ -21,10 +24,18 @@ const CERTGEN = 'aws-load-balancer-certgen';
  * diff on every synth). Instead its Secret is left out and a hook Job creates a self-signed
  * certificate in the cluster once, then writes the CA into the webhook configurations, whose
  * caBundle Argo CD therefore ignores.
+ *
+ * The controller (v2.8.1) takes the VPC from `--aws-vpc-id`, else from instance metadata
+ * (pkg/aws/cloud.go, `inferVPCID`), which pods do not reach (hop limit 1). Discovery by VPC tags
+ * (`--aws-vpc-tags`) only arrived in controller v2.9.0 and the chart's `vpcTags` in 1.12.0. So infra
+ * writes the VPC ID to SSM, External Secrets puts it in a Secret, the container reads it into an
+ * environment variable and the kubelet expands `$(AWS_VPC_ID)` in the flag: no value is copied from
+ * a Terraform apply into config. (The chart renders its `envFrom` value into the container's `env`
+ * list, so it takes EnvVar entries, which is what `valueFrom` needs.)
  */
 export class AwsLoadBalancerController extends AddonChart {
   static readonly app = 'aws-load-balancer-controller';
-  static readonly dependsOn = [] as const;
+  static readonly dependsOn = ['external-secrets'] as const;
 
   constructor(scope: Construct, env: EnvironmentConfig) {
     super(scope, {
@@ -41,12 +52,15 @@ export class AwsLoadBalancerController extends AddonChart {
       ops: Array.from({ length: count }, (_, i) => ({ op: 'remove' as const, path: `/webhooks/${i}/clientConfig/caBundle` })),
       reason: 'the CA is generated in the cluster by the certgen hook, not at render time',
     });
+    const vpc = new SsmSecret(this, 'Vpc', { app: 'aws-load-balancer-controller', name: 'aws-load-balancer-controller-vpc', keys: { vpcId: 'vpc_id' } });
     new UpstreamChart(this, 'Chart', {
       chart: 'aws-load-balancer-controller',
       release: 'aws-load-balancer-controller',
       values: {
         clusterName: env.clusterName,
         region: env.aws.region,
+        vpcId: `$(${VPC_ID_VAR})`,
+        envFrom: [{ name: VPC_ID_VAR, valueFrom: { secretKeyRef: { name: vpc.secretName, key: 'vpcId' } } }],
         replicaCount: 2,
         nodeSelector: this.nodeSelector('cicd'),
         resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '256Mi' } },

@@ -19,6 +19,26 @@ export interface EksAddon {
   readonly apiServices?: readonly string[];
   /** Whether it must be configured before the first node joins (it then has no node pool). @default false */
   readonly beforeNodes?: boolean;
+  /** The ServiceAccount its pods call AWS as; infra gives it its own IRSA role. @default none (no AWS calls) */
+  readonly irsa?: AddonIrsa;
+  /**
+   * Whether it enforces Kubernetes NetworkPolicies (infra turns the enforcement on). Only the VPC
+   * CNI can; with it, a NetworkPolicy in dist/ restricts traffic instead of being ignored.
+   * @default false
+   */
+  readonly networkPolicy?: boolean;
+}
+
+/** An add-on ServiceAccount that calls AWS, and the IAM role (IRSA) infra binds to it. */
+export interface AddonIrsa {
+  /** Namespace of the ServiceAccount the add-on creates. */
+  readonly namespace: string;
+  /** Name of the ServiceAccount; the role trusts this account only. */
+  readonly serviceAccount: string;
+  /** The role's name after the cluster's: `<cluster>-<role>`. */
+  readonly role: string;
+  /** The AWS managed policy the role gets, as its path under `arn:aws:iam::aws:policy/`. */
+  readonly managedPolicy: string;
 }
 
 /**
@@ -26,10 +46,27 @@ export interface EksAddon {
  * (one version per Kubernetes version, so a cluster upgrade moves them together).
  */
 export const EKS_ADDONS: readonly EksAddon[] = [
-  { name: 'vpc-cni', purpose: 'pod networking', beforeNodes: true },
+  {
+    name: 'vpc-cni',
+    purpose: 'pod networking and NetworkPolicy enforcement',
+    beforeNodes: true,
+    // Its own role, so the node role (reachable from any hostNetwork pod) needs no ENI rights.
+    irsa: { namespace: 'kube-system', serviceAccount: 'aws-node', role: 'vpc-cni', managedPolicy: 'AmazonEKS_CNI_Policy' },
+    networkPolicy: true,
+  },
   { name: 'kube-proxy', purpose: 'Service routing', beforeNodes: true },
   { name: 'coredns', purpose: 'cluster DNS', nodePool: 'cicd' },
-  { name: 'aws-ebs-csi-driver', purpose: 'EBS volumes (gp3 and the migrated in-tree gp2)', csiDrivers: ['ebs.csi.aws.com'] },
+  {
+    name: 'aws-ebs-csi-driver',
+    purpose: 'EBS volumes (gp3 and the migrated in-tree gp2)',
+    csiDrivers: ['ebs.csi.aws.com'],
+    irsa: {
+      namespace: 'kube-system',
+      serviceAccount: 'ebs-csi-controller-sa',
+      role: 'ebs-csi',
+      managedPolicy: 'service-role/AmazonEBSCSIDriverPolicy',
+    },
+  },
   // HorizontalPodAutoscalers on CPU or memory read metrics.k8s.io; nothing else serves it on EKS.
   { name: 'metrics-server', purpose: 'resource metrics for autoscaling', apiServices: ['metrics.k8s.io/v1beta1'] },
 ];

@@ -27,6 +27,8 @@ export type ParamSource =
 export type ConfigField = 'domain' | 'region' | 'clusterName' | 'git.repoUrl' | 'registryHost' | 'ecrRepositoryUrl';
 
 export type InfraOutput =
+  /** The cluster's VPC (the Load Balancer Controller's `--aws-vpc-id`). */
+  | 'vpc-id'
   | 'django-db-host'
   | 'django-db-port'
   | 'django-db-name'
@@ -89,9 +91,13 @@ export const contract = {
   'external-secrets': { namespace: 'kube-system', params: {}, readsFrom: [], serviceAccounts: {}, hosts: {} },
   'aws-load-balancer-controller': {
     namespace: 'kube-system',
-    params: {},
+    // Pods get no instance metadata (hop limit 1), where the controller would look the VPC up.
+    params: { vpc_id: fromInfra('vpc-id') },
     readsFrom: [],
-    serviceAccounts: { 'aws-load-balancer-controller': { access: ['load-balancer-controller'] } },
+    serviceAccounts: {
+      'aws-load-balancer-controller': { access: ['load-balancer-controller'] },
+      'aws-load-balancer-controller-ssm-reader': SSM_READ,
+    },
     hosts: {},
   },
   'external-dns': {

@@ -116,8 +116,10 @@ describe.each(ENVS)('the %s ApplicationSet', (envName) => {
     );
     expect(byStep).toEqual(layers);
     expect(steps.rollingSync.steps[0].matchExpressions[0].key).toBe(LAYER_LABEL);
-    // Cluster addons first, Argo CD next, then the Image Updater.
-    expect(layers[0]).toEqual(expect.arrayContaining(['aws-load-balancer-controller', 'cluster-config', 'external-secrets']));
+    // Cluster addons first (the Load Balancer Controller after External Secrets, its VPC ID comes from SSM),
+    // Argo CD next, then the Image Updater.
+    expect(layers[0]).toEqual(expect.arrayContaining(['cluster-config', 'external-secrets']));
+    expect(layers[1]).toContain('aws-load-balancer-controller');
     expect(layers.findIndex((l) => l.includes('argocd'))).toBeLessThan(layers.findIndex((l) => l.includes('argocd-image-updater')));
   });
 });

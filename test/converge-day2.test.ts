@@ -110,7 +110,7 @@ describe('npm run converge', () => {
     const r = run('--env', 'dev', '--since', 'HEAD');
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
-    expect(r.stdout).toContain('dev: day 0 from an empty account, 5 RollingSync steps after infra');
+    expect(r.stdout).toContain('dev: day 0 from an empty account, 6 RollingSync steps after infra');
     expect(r.stdout).toMatch(/dev: day 2 against the running revision: \d+ object\(s\) removed/);
     expect(r.stdout).not.toContain('wrote docs/convergence-graph.md');
   });

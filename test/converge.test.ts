@@ -77,7 +77,7 @@ describe('planted breaks', () => {
       spec: { secretStoreRef: { kind: 'SecretStore', name: 'argocd-image-updater-ssm' }, target: { name: 'planted' }, data: [] },
     };
     expect(problemsOf('dev', plant('dev', 'argocd', es))).toEqual([
-      'dev/argocd: ExternalSecret "planted": needs SecretStore "argocd/argocd-image-updater-ssm" (secretStoreRef): provided by argocd-image-updater\'s SecretStore "argocd-image-updater-ssm", ready only in step 3, but it is applied in step 2',
+      'dev/argocd: ExternalSecret "planted": needs SecretStore "argocd/argocd-image-updater-ssm" (secretStoreRef): provided by argocd-image-updater\'s SecretStore "argocd-image-updater-ssm", ready only in step 4, but it is applied in step 3',
     ]);
   });
 
@@ -91,7 +91,7 @@ describe('planted breaks', () => {
   it('a custom resource whose CRD comes in a later step', () => {
     const es: KubeObject = { apiVersion: 'elasticsearch.k8s.elastic.co/v1', kind: 'Elasticsearch', metadata: { name: 'early', namespace: 'kube-system' }, spec: { version: '8.14.0', nodeSets: [] } };
     expect(problemsOf('dev', plant('dev', 'cluster-config', es))).toEqual([
-      'dev/cluster-config: Elasticsearch "early": needs the API elasticsearch.k8s.elastic.co/v1 Elasticsearch (apiVersion): provided by eck-operator\'s CRD elasticsearches.elasticsearch.k8s.elastic.co, ready only in step 3, but it is applied in step 1',
+      'dev/cluster-config: Elasticsearch "early": needs the API elasticsearch.k8s.elastic.co/v1 Elasticsearch (apiVersion): provided by eck-operator\'s CRD elasticsearches.elasticsearch.k8s.elastic.co, ready only in step 4, but it is applied in step 1',
     ]);
   });
 
@@ -126,8 +126,8 @@ describe('planted breaks', () => {
   it('a bootstrap without the Secrets Argo CD needs (the day-0 deadlock of an unseeded argocd-secret)', () => {
     const problems = problemsOf('dev', appsOf('dev'), { ...BASELINE, bootstrapSecrets: [] });
     expect(problems).toEqual([
-      'dev/argocd: ApplicationSet "platform": needs credentials for https://github.com/example/gitops-platform.git (git generator): provided by argocd\'s ExternalSecret "repo-platform" (repository Secret), ready only in step 2, but infra applies it in step 0, before Argo CD runs',
-      'dev/argocd: Deployment "argo-cd-argocd-server": needs Secret "argocd/argocd-secret" (argocd-server reads its admin password and session key from it and exits at start without it (InitializeSettings)): provided by argocd\'s ExternalSecret "argocd-secret" (its Secret), ready only in step 2, but infra applies it in step 0, before Argo CD runs',
+      'dev/argocd: ApplicationSet "platform": needs credentials for https://github.com/example/gitops-platform.git (git generator): provided by argocd\'s ExternalSecret "repo-platform" (repository Secret), ready only in step 3, but infra applies it in step 0, before Argo CD runs',
+      'dev/argocd: Deployment "argo-cd-argocd-server": needs Secret "argocd/argocd-secret" (argocd-server reads its admin password and session key from it and exits at start without it (InitializeSettings)): provided by argocd\'s ExternalSecret "argocd-secret" (its Secret), ready only in step 3, but infra applies it in step 0, before Argo CD runs',
     ]);
   });
 
@@ -139,7 +139,7 @@ describe('planted breaks', () => {
       spec: { template: { spec: { restartPolicy: 'Never', ...pod({ envFrom: [{ secretRef: { name: 'django-settings' } }] }) } } },
     };
     expect(problemsOf('dev', plant('dev', 'django', hook))).toEqual([
-      'dev/django: Job "too-early": needs Secret "django/django-settings" (pod): provided by django\'s ExternalSecret "django-settings" (its Secret), ready only in step 5, but it is applied in step 5, PreSync wave 0',
+      'dev/django: Job "too-early": needs Secret "django/django-settings" (pod): provided by django\'s ExternalSecret "django-settings" (its Secret), ready only in step 6, but it is applied in step 6, PreSync wave 0',
     ]);
   });
 
@@ -162,8 +162,8 @@ describe('planted breaks', () => {
       metadata: { name: 'early', namespace: 'kube-system' },
       spec: { rules: [{ host: 'x.dev.example.com' }] },
     };
-    expect(problemsOf('dev', plant('dev', 'cluster-config', ingress))).toEqual([
-      'dev/cluster-config: Ingress "early": created in step 1 while aws-load-balancer-controller\'s webhook vingress.elbv2.k8s.aws (failurePolicy Fail) may not answer yet (same step): make cluster-config depend on aws-load-balancer-controller',
+    expect(problemsOf('dev', plant('dev', 'external-dns', ingress))).toEqual([
+      'dev/external-dns: Ingress "early": created in step 2 while aws-load-balancer-controller\'s webhook vingress.elbv2.k8s.aws (failurePolicy Fail) may not answer yet (same step): make external-dns depend on aws-load-balancer-controller',
     ]);
     const selfish: KubeObject = {
       apiVersion: 'admissionregistration.k8s.io/v1',
@@ -174,7 +174,7 @@ describe('planted breaks', () => {
     const service: KubeObject = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'fluent-operator' }, spec: { ports: [{ port: 443 }] } };
     expect(problemsOf('dev', plant('dev', 'fluent', selfish, service))).toEqual([
       // django syncs in the same step as fluent: its pods may meet the webhook before it answers.
-      'dev/django: Deployment "django" (its pods): created in step 5 while fluent\'s webhook pods.selfish.example.com (failurePolicy Fail) may not answer yet (same step): make django depend on fluent',
+      'dev/django: Deployment "django" (its pods): created in step 6 while fluent\'s webhook pods.selfish.example.com (failurePolicy Fail) may not answer yet (same step): make django depend on fluent',
       'dev/fluent: Deployment "fluent-operator" (its pods): admitted by its own app\'s webhook pods.selfish.example.com (failurePolicy Fail): while that webhook\'s pods are down the app cannot re-create it; exclude it with an objectSelector or namespaceSelector',
     ]);
   });

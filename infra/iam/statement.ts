@@ -4,6 +4,11 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { Construct } from 'constructs';
 
+/** ARN of an AWS managed policy, given its path under `arn:aws:iam::aws:policy/`. */
+export function awsManagedPolicyArn(name: string): string {
+  return `arn:aws:iam::aws:policy/${name}`;
+}
+
 export interface Condition {
   readonly test: 'StringEquals' | 'StringLike' | 'Null' | 'ArnLike';
   readonly variable: string;

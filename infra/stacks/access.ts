@@ -3,7 +3,7 @@
  *
  * - Every `allParameters()` entry at `ssmParameterName()` (`/<cluster>/<app>/<key>`): SecureString
  *   (encrypted with this stack's KMS key) when `secure`, String otherwise; the value from its source
- *   (random → secrets stack, infra → data stack, input → a sensitive variable without default,
+ *   (random → secrets stack, infra → cluster or data stack, input → a sensitive variable without default,
  *   config → the environment, literal → the literal).
  * - One IAM role per `allServiceAccounts()` entry, named `roleName()`, trusted only by that
  *   ServiceAccount (`:sub` and `:aud`), with one inline policy per access intent.
@@ -20,6 +20,7 @@ import {
   ssmParameterName,
   type AppName,
   type ConfigField,
+  type InfraOutput,
   type ParamSource,
 } from '../../config/contract';
 import { ecrRegistryHost } from '../../config/image-ref';
@@ -86,12 +87,13 @@ export class AccessStack extends EnvStack {
       ]),
     );
 
+    const infraOutputs: Readonly<Record<InfraOutput, string>> = { ...deps.cluster.outputs, ...deps.data.outputs };
     const valueOf = (app: AppName, key: string, source: ParamSource): string => {
       switch (source.kind) {
         case 'random':
           return deps.secrets.value(app, key);
         case 'infra':
-          return deps.data.outputs[source.output];
+          return infraOutputs[source.output];
         case 'input':
           return variables.get(source.variable)!.stringValue;
         case 'config':

@@ -7,19 +7,21 @@
  * - EKS (`env.kubernetesVersion`), API authentication through access entries only, public endpoint
  *   limited to `env.apiAllowedCidrs`, cluster-admin entries for `env.clusterAdmins` and nobody else
  *   (not even the creator: `bootstrapClusterCreatorAdminPermissions = false`).
- * - The IAM OIDC provider for IRSA; managed add-ons (vpc-cni, kube-proxy, coredns, aws-ebs-csi-driver
- *   with its own IRSA role) at the default version AWS publishes for the cluster version.
+ * - Secrets envelope-encrypted with the cluster's own rotated KMS key (infra/kms/eks-secrets-key.ts).
+ * - The IAM OIDC provider for IRSA; the managed add-ons of config/cluster-baseline.ts
+ *   (./cluster-addons.ts): the VPC CNI and the EBS CSI controller each with its own IRSA role, the
+ *   CNI enforcing NetworkPolicies.
  * - One managed node group per `env.nodePools` entry, with its config labels, sizes, instance types
  *   and capacity type, and an encrypted gp3 root volume (`/dev/xvda`, the root device of the EKS
- *   AL2023 AMIs) of `diskSizeGiB`.
+ *   AL2023 AMIs) of `diskSizeGiB`. Instance metadata needs IMDSv2 tokens with a hop limit of 1, so
+ *   only the node's own network namespace reaches it: pods in their own namespace cannot take the
+ *   node role's credentials. The node role has no CNI rights (the CNI has its own role).
  */
 import { DataAwsAvailabilityZones } from '@cdktf/provider-aws/lib/data-aws-availability-zones';
-import { DataAwsEksAddonVersion } from '@cdktf/provider-aws/lib/data-aws-eks-addon-version';
 import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { Eip } from '@cdktf/provider-aws/lib/eip';
 import { EksAccessEntry } from '@cdktf/provider-aws/lib/eks-access-entry';
 import { EksAccessPolicyAssociation } from '@cdktf/provider-aws/lib/eks-access-policy-association';
-import { EksAddon } from '@cdktf/provider-aws/lib/eks-addon';
 import { EksCluster } from '@cdktf/provider-aws/lib/eks-cluster';
 import { EksNodeGroup } from '@cdktf/provider-aws/lib/eks-node-group';
 import { IamOpenidConnectProvider } from '@cdktf/provider-aws/lib/iam-openid-connect-provider';
@@ -33,12 +35,15 @@ import { RouteTableAssociation } from '@cdktf/provider-aws/lib/route-table-assoc
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { Subnet } from '@cdktf/provider-aws/lib/subnet';
 import { Vpc } from '@cdktf/provider-aws/lib/vpc';
-import { Fn, TerraformOutput, Token, type ITerraformDependable } from 'cdktf';
+import { Fn, TerraformOutput, Token } from 'cdktf';
 import type { Construct } from 'constructs';
-import { EKS_ADDONS, NODE_IMAGE, nodeGroupName } from '../../config/cluster-baseline';
+import { NODE_IMAGE, nodeGroupName } from '../../config/cluster-baseline';
+import type { InfraOutput } from '../../config/contract';
 import type { EnvironmentConfig, NodePoolName } from '../../config/types';
 import { EnvStack } from '../common';
-import { IrsaRole, type OidcProviderRef } from '../iam/statement';
+import { awsManagedPolicyArn, type OidcProviderRef } from '../iam/statement';
+import { EksSecretsKey } from '../kms/eks-secrets-key';
+import { ClusterAddons } from './cluster-addons';
 
 const VPC_CIDR = '10.0.0.0/16';
 const AZ_COUNT = 3;
@@ -51,10 +56,14 @@ const TIERS = {
 } as const;
 type Tier = keyof typeof TIERS;
 
-const AWS_POLICY = (name: string) => `arn:aws:iam::aws:policy/${name}`;
 export const CLUSTER_ADMIN_POLICY = 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy';
-/** Namespace/name of the EBS CSI controller ServiceAccount the add-on creates. */
-export const EBS_CSI_SERVICE_ACCOUNT = { namespace: 'kube-system', name: 'ebs-csi-controller-sa' } as const;
+/** AWS managed policies of the node role: joining the cluster and pulling images; no CNI rights. */
+export const NODE_ROLE_POLICIES = ['AmazonEKSWorkerNodePolicy', 'AmazonEC2ContainerRegistryReadOnly'] as const;
+/**
+ * Instance metadata of every node: IMDSv2 only, and a hop limit of 1 so a response never reaches a
+ * pod's own network namespace (one hop further); hostNetwork pods (the CNI, kube-proxy) still get it.
+ */
+export const NODE_METADATA_OPTIONS = { httpEndpoint: 'enabled', httpTokens: 'required', httpPutResponseHopLimit: 1 } as const;
 
 export class ClusterStack extends EnvStack {
   readonly vpcId: string;
@@ -63,6 +72,8 @@ export class ClusterStack extends EnvStack {
   /** Extra security group on every node; the only source RDS accepts. */
   readonly nodeSecurityGroupId: string;
   readonly oidc: OidcProviderRef;
+  /** What this stack provides to the contract's `infra` parameters. */
+  readonly outputs: Readonly<Record<Extract<InfraOutput, 'vpc-id'>, string>>;
 
   constructor(scope: Construct, env: EnvironmentConfig) {
     super(scope, env, 'cluster');
@@ -80,6 +91,7 @@ export class ClusterStack extends EnvStack {
       tags: { Name: name },
     });
     this.vpcId = vpc.id;
+    this.outputs = { 'vpc-id': vpc.id };
     const igw = new InternetGateway(this, 'igw', { vpcId: vpc.id, tags: { Name: name } });
 
     const tierTags: Record<Tier, Record<string, string>> = {
@@ -150,7 +162,13 @@ export class ClusterStack extends EnvStack {
     });
     const clusterPolicy = new IamRolePolicyAttachment(this, 'cluster-role-policy', {
       role: clusterRole.name,
-      policyArn: AWS_POLICY('AmazonEKSClusterPolicy'),
+      policyArn: awsManagedPolicyArn('AmazonEKSClusterPolicy'),
+    });
+
+    const secretsKey = new EksSecretsKey(this, 'secrets-key', {
+      clusterName: name,
+      accountId: env.aws.accountId,
+      clusterRoleArn: clusterRole.arn,
     });
 
     this.cluster = new EksCluster(this, 'eks', {
@@ -166,6 +184,7 @@ export class ClusterStack extends EnvStack {
       accessConfig: { authenticationMode: 'API', bootstrapClusterCreatorAdminPermissions: false },
       enabledClusterLogTypes: ['api', 'audit', 'authenticator'],
       kubernetesNetworkConfig: { ipFamily: 'ipv4' },
+      encryptionConfig: { provider: { keyArn: secretsKey.key.arn }, resources: ['secrets'] },
       dependsOn: [clusterPolicy],
     });
     const clusterSecurityGroupId = this.cluster.vpcConfig.clusterSecurityGroupId;
@@ -203,55 +222,11 @@ export class ClusterStack extends EnvStack {
       description: `EKS managed nodes of ${name}`,
       assumeRolePolicy: nodeTrust.json,
     });
-    const nodePolicies = ['AmazonEKSWorkerNodePolicy', 'AmazonEKS_CNI_Policy', 'AmazonEC2ContainerRegistryReadOnly'].map(
-      (policy) => new IamRolePolicyAttachment(this, `node-role-${policy}`, { role: nodeRole.name, policyArn: AWS_POLICY(policy) }),
+    const nodePolicies = NODE_ROLE_POLICIES.map(
+      (policy) => new IamRolePolicyAttachment(this, `node-role-${policy}`, { role: nodeRole.name, policyArn: awsManagedPolicyArn(policy) }),
     );
 
-    const addonVersion = (addon: string) =>
-      new DataAwsEksAddonVersion(this, `addon-version-${addon}`, {
-        addonName: addon,
-        kubernetesVersion: this.cluster.version,
-        mostRecent: false,
-      }).version;
-    const addon = (
-      addon: string,
-      extra: { configurationValues?: string; serviceAccountRoleArn?: string; dependsOn?: ITerraformDependable[] } = {},
-    ) =>
-      new EksAddon(this, `addon-${addon}`, {
-        clusterName: this.cluster.name,
-        addonName: addon,
-        addonVersion: addonVersion(addon),
-        resolveConflictsOnCreate: 'OVERWRITE',
-        resolveConflictsOnUpdate: 'OVERWRITE',
-        ...extra,
-      });
-
-    const ebsCsiRole = new IrsaRole(this, 'ebs-csi-irsa', {
-      roleName: `${name}-ebs-csi`,
-      namespace: EBS_CSI_SERVICE_ACCOUNT.namespace,
-      serviceAccount: EBS_CSI_SERVICE_ACCOUNT.name,
-      oidc: this.oidc,
-      description: `EBS CSI controller of ${name}`,
-    });
-    new IamRolePolicyAttachment(this, 'ebs-csi-policy', {
-      role: ebsCsiRole.role.name,
-      policyArn: AWS_POLICY('service-role/AmazonEBSCSIDriverPolicy'),
-    });
-    // config/cluster-baseline.ts lists the add-ons (what the convergence model counts on); their
-    // settings live here. The CNI must be configured before the first node joins (prefix delegation
-    // raises max pods); CoreDNS runs on the ci-cd pool, as in the seed.
-    const settings: Record<string, { configurationValues?: string; serviceAccountRoleArn?: string }> = {
-      'vpc-cni': { configurationValues: JSON.stringify({ env: { ENABLE_PREFIX_DELEGATION: 'true', WARM_PREFIX_TARGET: '1' } }) },
-      'aws-ebs-csi-driver': {
-        serviceAccountRoleArn: ebsCsiRole.role.arn,
-        configurationValues: JSON.stringify({ sidecars: { snapshotter: { forceEnable: false } } }),
-      },
-    };
-    const withPool = (a: (typeof EKS_ADDONS)[number]) => ({
-      ...settings[a.name],
-      ...(a.nodePool !== undefined ? { configurationValues: JSON.stringify({ nodeSelector: { ...env.nodePools[a.nodePool].labels } }) } : {}),
-    });
-    const beforeNodes = EKS_ADDONS.filter((a) => a.beforeNodes === true).map((a) => addon(a.name, withPool(a)));
+    const addons = new ClusterAddons(this, { env, cluster: this.cluster, oidc: this.oidc });
 
     const nodeGroups = (Object.keys(env.nodePools) as NodePoolName[]).sort().map((pool) => {
       const spec = env.nodePools[pool];
@@ -271,7 +246,7 @@ export class ClusterStack extends EnvStack {
             },
           },
         ],
-        metadataOptions: { httpEndpoint: 'enabled', httpTokens: 'required', httpPutResponseHopLimit: 2 },
+        metadataOptions: { ...NODE_METADATA_OPTIONS },
         tagSpecifications: [
           { resourceType: 'instance', tags: { Name: `${name}-${pool}` } },
           { resourceType: 'volume', tags: { Name: `${name}-${pool}` } },
@@ -291,11 +266,11 @@ export class ClusterStack extends EnvStack {
         launchTemplate: { id: lt.id, version: Token.asString(lt.latestVersion) },
         // The autoscaler (if ever installed) owns desired size.
         lifecycle: { ignoreChanges: ['scaling_config[0].desired_size'] },
-        dependsOn: [...nodePolicies, ...beforeNodes],
+        dependsOn: [...nodePolicies, ...addons.beforeNodes],
       });
     });
 
-    for (const a of EKS_ADDONS.filter((x) => x.beforeNodes !== true)) addon(a.name, { ...withPool(a), dependsOn: nodeGroups });
+    addons.afterNodes(nodeGroups);
 
     new TerraformOutput(this, 'cluster_name', { value: this.cluster.name });
     new TerraformOutput(this, 'cluster_endpoint', { value: this.cluster.endpoint });

@@ -52,7 +52,7 @@ export function ecrLifecyclePolicy(): object {
 
 export class DataStack extends EnvStack {
   /** Values of the contract's `infra` parameter sources. */
-  readonly outputs: Readonly<Record<InfraOutput, string>>;
+  readonly outputs: Readonly<Record<Exclude<InfraOutput, keyof ClusterStack['outputs']>, string>>;
   readonly repository: EcrRepository;
 
   constructor(scope: Construct, env: EnvironmentConfig, cluster: ClusterStack, secrets: SecretsStack) {

@@ -4,6 +4,7 @@
  * and nothing else.
  */
 import { describe, expect, it } from 'vitest';
+import { EKS_ADDONS } from '../../config/cluster-baseline';
 import { allParameters, allServiceAccounts, roleName, ssmParameterName, type AppName } from '../../config/contract';
 import { environmentNames, loadEnvironment } from '../../config/environments';
 import { configValue, inputVariables } from '../../infra/stacks/access';
@@ -39,7 +40,9 @@ describe.each(envs)('contract ($name)', (env) => {
           expect(p.value).toMatch(new RegExp(`-secrets\\.outputs\\.cross-stack-output-random_password${app}-${key}result\\}$`));
           break;
         case 'infra':
-          expect(p.value).toContain('-data.outputs.cross-stack-output-aws_db_instance');
+          // The VPC comes from the cluster stack, the databases from the data stack.
+          if (source.output === 'vpc-id') expect(p.value).toMatch(/-cluster\.outputs\.cross-stack-output-aws_vpcvpcid\}$/);
+          else expect(p.value).toContain('-data.outputs.cross-stack-output-aws_db_instance');
           break;
         case 'input':
           expect(p.value).toBe(`\${var.${source.variable}}`);
@@ -90,9 +93,11 @@ describe.each(envs)('contract ($name)', (env) => {
     }
   });
 
-  it('creates no IAM roles outside the contract except the cluster, nodes and EBS CSI roles', () => {
+  it('creates no IAM roles outside the contract except the cluster, nodes and add-on (VPC CNI, EBS CSI) roles', () => {
     const cluster = rolesOfAnyTrust(`${env.name}-cluster`);
-    expect(cluster.sort()).toEqual([`${env.clusterName}-cluster`, `${env.clusterName}-ebs-csi`, `${env.clusterName}-nodes`]);
+    const addonRoles = EKS_ADDONS.flatMap((a) => (a.irsa ? [`${env.clusterName}-${a.irsa.role}`] : []));
+    expect(addonRoles).toEqual([`${env.clusterName}-vpc-cni`, `${env.clusterName}-ebs-csi`]);
+    expect(cluster.sort()).toEqual([`${env.clusterName}-cluster`, `${env.clusterName}-nodes`, ...addonRoles].sort());
     for (const kind of ['secrets', 'data', 'certificate', 'bootstrap']) {
       expect(rolesOfAnyTrust(`${env.name}-${kind}`), kind).toHaveLength(0);
     }
