@@ -152,7 +152,7 @@ describe('Jenkinsfile', () => {
       const [push] = shellScripts(stage('Build and push image').body);
       const destinations = (bootstrapImage: string) =>
         bash(push!.replace('/kaniko/executor', 'printf "%s\\n"'), { ECR_REPO: 'r.example/django-todo', GIT_COMMIT: 'c'.repeat(40), BOOTSTRAP_TAG: BOOTSTRAP_IMAGE_TAG, BOOTSTRAP_IMAGE: bootstrapImage, WORKSPACE: '/w', APP_PATH: 'a' })
-          .stdout.split('\n').filter((l, i, all) => all[i - 1] === '--destination');
+          .stdout.split('\n').filter((_l, i, all) => all[i - 1] === '--destination');
       expect(destinations('')).toEqual([`r.example/django-todo:${'c'.repeat(40)}`, `r.example/django-todo:${BOOTSTRAP_IMAGE_TAG}`]);
       expect(destinations(digest)).toEqual([`r.example/django-todo:${'c'.repeat(40)}`]);
     });
