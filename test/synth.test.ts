@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { addons } from '../charts';
 import { AddonChart, type AddonClass } from '../charts/lib/addon-chart';
@@ -12,21 +12,7 @@ import { synthesize } from '../synth/pipeline';
 import { distFiles, synthToDist } from '../synth/synth-to-dist';
 import { BOT_FILE } from '../synth/write-dist';
 import { compliantPod } from './fixtures/policy';
-import { tempDir } from './helpers';
-
-/** Every file under a directory, by relative path. */
-function tree(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else out[relative(dir, p)] = readFileSync(p, 'utf8');
-    }
-  };
-  if (existsSync(dir)) walk(dir);
-  return out;
-}
+import { tempDir, tree } from './helpers';
 
 /** Replaces the cluster-config addon with one that emits `spec` on a Deployment. */
 function withDeployment(spec: Record<string, unknown>): AddonClass[] {
