@@ -34,7 +34,7 @@ export interface SynthOptions {
   readonly addons?: readonly AddonClass[];
   readonly chartsDir?: string;
   readonly cacheDir?: string;
-  /** Progress lines (which helm, what was rendered). @default silent */
+  /** Progress and warning lines (which helm, each release rendered, a damaged cache entry). @default silent */
   readonly log?: (line: string) => void;
 }
 
@@ -104,12 +104,12 @@ export async function synthesize(opts: SynthOptions = {}): Promise<SynthResult> 
   const cacheDir = opts.cacheDir ?? defaultCacheDir;
   const chartsDir = opts.chartsDir ?? defaultChartsDir;
   const version = codeVersion();
-  const memo = new ValidationMemo(cacheDir, version);
+  const log = opts.log ?? (() => {});
+  const memo = new ValidationMemo(cacheDir, version, log);
   let helm: Helm | undefined;
-  let versionLogged = false;
   const getHelm = () => {
     helm ??= locateHelm(cacheDir);
-    opts.log?.(`helm: ${helm.source}`);
+    log(`helm: ${helm.source}`);
     return helm;
   };
   const toRender = requests.filter((r) => r.mode === 'render');
@@ -119,11 +119,9 @@ export async function synthesize(opts: SynthOptions = {}): Promise<SynthResult> 
     cacheDir,
     helm: getHelm,
     codeVersion: version,
-    onRender: (r) => {
-      if (!versionLogged && helm) opts.log?.(`helm version: ${helmVersion(helm)}`);
-      versionLogged = true;
-      opts.log?.(`rendering ${r.env}/${r.app}: ${r.chart}@${r.version}`);
-    },
+    warn: log,
+    onStart: (total) => log(`rendering ${total} of ${toRender.length} upstream releases with helm ${helmVersion(helm!)} (the rest come from the cache)`),
+    onRender: (r, done, total) => log(`rendered ${done}/${total}: ${r.env}/${r.app} (${r.chart}@${r.version})`),
   });
 
   const apps: AppOutput[] = [];

@@ -15,11 +15,12 @@
  *
  * Validators are compiled lazily with ajv, one per apiVersion/kind, and cached for the process.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import Ajv, { _, type ErrorObject, type ValidateFunction } from 'ajv';
 import standaloneCode from 'ajv/dist/standalone';
+import { writeCacheFile } from './cache-file';
 import { crdSchemas, K8S_SCHEMA_ID, k8sSchemas, locateSchema, SCHEMAS_DIR, schemaFilesHash } from './schema-load';
 
 /** One schema violation; `path` is like `spec.template.spec.containers[0].imagePullPolicy`. */
@@ -99,10 +100,7 @@ function compile(key: string, schema: object): ValidateFunction {
   const validate = instance.compile(schema);
   if (file !== null && dir !== null) {
     try {
-      mkdirSync(dir, { recursive: true });
-      const tmp = `${file}.${process.pid}.tmp`;
-      writeFileSync(tmp, standaloneCode(instance, validate));
-      renameSync(tmp, file);
+      writeCacheFile(file, standaloneCode(instance, validate));
     } catch {
       // the cache is an optimisation only
     }

@@ -17,6 +17,7 @@
  */
 import * as nodeFs from 'node:fs';
 import { basename, dirname, join, relative, sep } from 'node:path';
+import { isAlive } from './cache-file';
 
 /** Files owned by bots: never deleted, never rewritten. */
 export const BOT_FILE = /^\.argocd-source(-[^/]*)?\.ya?ml$/;
@@ -76,15 +77,6 @@ function subdirs(fs: DistFs, dir: string): string[] {
 /** Bot-owned files under a folder, relative to it. */
 export function botFiles(dir: string, fs: DistFs = nodeFs): string[] {
   return walk(fs, dir).filter((f) => BOT_FILE.test(f.split(sep).pop()!)).map((f) => relative(dir, f)).sort();
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** Moves every folder of an interrupted swap back; each step checks where the folder is, so a rerun after a kill continues. */
