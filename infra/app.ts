@@ -7,6 +7,7 @@ import { App } from 'cdktf';
 import type { Construct } from 'constructs';
 import { environmentNames, loadEnvironment } from '../config/environments';
 import type { EnvironmentConfig } from '../config/types';
+import { checkSharedConfig } from '../config/validate';
 import { repoRoot } from './common';
 import { AccessStack } from './stacks/access';
 import { BootstrapStack } from './stacks/bootstrap';
@@ -45,6 +46,8 @@ export function buildEnvironment(scope: Construct, env: EnvironmentConfig, opts:
 
 /** The app with every environment, writing to `<outdir>` (default `<repo>/cdktf.out`). */
 export function buildApp(opts: InfraOptions & { outdir?: string } = {}): { app: App; stacks: Record<string, EnvironmentStacks> } {
+  const shared = checkSharedConfig();
+  if (shared.length > 0) throw new Error(shared.join('\n'));
   const app = new App({ outdir: opts.outdir ?? path.join(repoRoot, 'cdktf.out') });
   const stacks: Record<string, EnvironmentStacks> = {};
   for (const name of environmentNames) stacks[name] = buildEnvironment(app, loadEnvironment(name), opts);

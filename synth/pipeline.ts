@@ -12,6 +12,7 @@ import type { PolicyWaiver } from '../charts/lib/policy-waiver';
 import { UpstreamChart } from '../charts/lib/upstream-chart';
 import { chartRepositories } from '../config/chart-versions';
 import { environmentNames, loadEnvironment } from '../config/environments';
+import { checkSharedConfig } from '../config/validate';
 import type { EnvironmentConfig } from '../config/types';
 import type { AppParams } from './app-params';
 import { readLock, sha256 } from './chart-lock';
@@ -30,6 +31,8 @@ import { checkChartValues } from './values-check';
 export interface SynthOptions {
   /** Environments to render. @default all */
   readonly environments?: readonly string[];
+  /** Environment configs as written, by name (tests plant mistakes in a copy). @default config/environments.ts */
+  readonly configs?: Readonly<Record<string, unknown>>;
   /** Addon classes. @default the project's addons (charts/index.ts) */
   readonly addons?: readonly AddonClass[];
   readonly chartsDir?: string;
@@ -82,9 +85,11 @@ export async function synthesize(opts: SynthOptions = {}): Promise<SynthResult> 
   const warnings: string[] = [];
   const built: { env: EnvironmentConfig; charts: AddonChart[]; layers: string[][] }[] = [];
 
-  for (const name of names) {
-    const env = problems.capture(() => loadEnvironment(name));
-    if (!env) continue;
+  // Config first: a mistake there is reported once, not again by every chart that reads the field.
+  checkSharedConfig().forEach((p) => problems.add(p));
+  const envs = names.map((name) => problems.capture(() => loadEnvironment(name, opts.configs)));
+  problems.throwIfAny();
+  for (const env of envs as EnvironmentConfig[]) {
     const enabled = addonClasses.filter((a) => env.apps[a.app]?.enabled !== false);
     const layers = problems.capture(() => syncLayers(enabled.map((a) => ({ app: a.app, dependsOn: a.dependsOn })), env.name));
     const app = new App({ outdir: join(repoRoot, '.cdk8s.out') });

@@ -1,3 +1,5 @@
+import { ConfigError } from '../config/schema-kit';
+
 /** A synth failure with every problem found, each already prefixed with `<env>/<app>: ...`. */
 export class SynthError extends Error {
   constructor(readonly problems: readonly string[]) {
@@ -24,6 +26,7 @@ export class Problems {
       return fn();
     } catch (e) {
       if (e instanceof SynthError) e.problems.forEach((p) => this.add(p));
+      else if (e instanceof ConfigError) e.lines.forEach((p) => this.add(p));
       else this.add((e as Error).message);
       return undefined;
     }

@@ -9,6 +9,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { synthToDist, type DistOptions } from '../synth/synth-to-dist';
+import { contract } from '../config/contract';
+import { environmentSources } from '../config/environments';
+import { images } from '../config/images';
 import { repoRoot } from '../synth/paths';
 import type { DistFs } from '../synth/write-dist';
 import { tempDir, tree } from './helpers';
@@ -45,6 +48,69 @@ describe('1. a failure while swapping environment folders', () => {
     }) as unknown as DistFs;
     const swap = join(dirname(dist), '.dist-swap');
     await refused({ fs: immutableProd }, `writing ${dist} failed, every environment folder is as it was: EPERM: operation not permitted, rename '${join(dist, 'prod')}' -> '${join(swap, 'old', 'prod')}'`);
+  });
+});
+
+describe('2. config mistakes tsc would catch but tsx does not', () => {
+  type Doc = Record<string, unknown>;
+  /** The configs as written, with `edit` applied to one environment's copy. */
+  const configs = (env: string, edit: (e: Doc) => void) => {
+    const all = environmentSources();
+    edit(all[env] as Doc);
+    return all;
+  };
+  const at = (doc: Doc, path: string): Doc => path.split('.').reduce((o, k) => o[k] as Doc, doc);
+  const renameKey = (doc: Doc, from: string, to: string) => {
+    doc[to] = doc[from];
+    delete doc[from];
+  };
+  /** Runs `fn` with `obj[key]` set to `value`, then restores it (the contract and images are modules). */
+  async function withValue(obj: object, key: string, value: unknown, fn: () => Promise<void>): Promise<void> {
+    const o = obj as Record<string, unknown>;
+    const saved = o[key];
+    o[key] = value;
+    try {
+      await fn();
+    } finally {
+      o[key] = saved;
+    }
+  }
+
+  it('a misspelt required key', async () => {
+    await refused({ configs: configs('dev', (e) => renameKey(at(e, 'nodePools.apps'), 'instanceTypes', 'instanceType')) },
+      'environment "dev": field "nodePools.apps.instanceType": unknown key; did you mean "instanceTypes"?');
+  });
+
+  it('a misspelt optional key (it would silently drop prod\'s HPA)', async () => {
+    await refused({ configs: configs('prod', (e) => renameKey(at(e, 'apps.django'), 'autoscaling', 'autoScaling')) },
+      'environment "prod": field "apps.django.autoScaling": unknown key; did you mean "autoscaling"?');
+  });
+
+  it('a misspelt optional key (it would silently drop the ALB certificate)', async () => {
+    await refused({ configs: configs('prod', (e) => renameKey(e, 'certificateArn', 'certificateARN')) },
+      'environment "prod": field "certificateARN": unknown key; did you mean "certificateArn"?');
+  });
+
+  it('a negative size', async () => {
+    const jenkins = (e: Doc) => (at(e, 'apps').jenkins = { ...at(e, 'apps.jenkins'), storageGi: -5 });
+    await refused({ configs: configs('dev', jenkins) }, 'environment "dev": field "apps.jenkins.storageGi": must be >= 1, got -5');
+  });
+
+  it('an enum in the wrong case', async () => {
+    await refused({ configs: configs('prod', (e) => (at(e, 'dns').kind = 'Route53')) },
+      'environment "prod": field "dns.kind": must be one of "cloudflare", "route53", got "Route53"; did you mean "route53"?');
+  });
+
+  it('a contract host that is not a DNS label', async () => {
+    await withValue(contract.argocd.hosts, 'server', 'Argo_CD', () =>
+      refused({}, 'contract: field "argocd.hosts.server": must be a DNS-1123 label (lowercase letters, digits and "-", at most 63 characters), got "Argo_CD"'),
+    );
+  });
+
+  it('an image whose registry is not a host', async () => {
+    await withValue(images, 'curl', 'docker.io:curlimages/curl:8.10.1', () =>
+      refused({}, 'images: field "curl": invalid image reference "docker.io:curlimages/curl:8.10.1": registry "docker.io:curlimages" is not a host name with an optional :port (like registry.k8s.io or localhost:5000)'),
+    );
   });
 });
 
