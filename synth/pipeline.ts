@@ -17,6 +17,7 @@ import type { EnvironmentConfig } from '../config/types';
 import type { AppParams } from './app-params';
 import { readLock, sha256 } from './chart-lock';
 import { checkEnvironment } from './checks';
+import { restoreDroppedFields } from './dropped-fields';
 import { environmentObjects } from './environment-objects';
 import { syncLayers } from './graph';
 import { helmVersion, locateHelm, type Helm } from './helm';
@@ -164,7 +165,9 @@ function appOutput(env: EnvironmentConfig, chart: AddonChart, layers: string[][]
   const objects: ObjectFacts[] = [];
   const where = chart.where;
 
-  for (const obj of chart.toJson() as KubeObject[]) placeObject(obj, chart.namespace, where, { files, objects, problems, memo });
+  const own = chart.toJson() as KubeObject[];
+  restoreDroppedFields(chart, own);
+  for (const obj of own) placeObject(obj, chart.namespace, where, { files, objects, problems, memo });
 
   const upstream = UpstreamChart.of(chart)?.request;
   const params: AppParams = {

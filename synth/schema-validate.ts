@@ -20,8 +20,9 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import Ajv, { _, type ErrorObject, type ValidateFunction } from 'ajv';
 import standaloneCode from 'ajv/dist/standalone';
+import { closestName } from '../config/did-you-mean';
 import { writeCacheFile } from './cache-file';
-import { crdSchemas, K8S_SCHEMA_ID, k8sSchemas, locateSchema, SCHEMAS_DIR, schemaFilesHash } from './schema-load';
+import { crdSchemas, K8S_SCHEMA_ID, k8sSchemas, knownFields, locateSchema, SCHEMAS_DIR, schemaFilesHash } from './schema-load';
 
 /** One schema violation; `path` is like `spec.template.spec.containers[0].imagePullPolicy`. */
 export interface SchemaProblem {
@@ -254,7 +255,17 @@ function describe(e: ErrorObject, data: unknown): string {
 
 function problemFor(e: ErrorObject, data: unknown): SchemaProblem {
   const p = e.params as Record<string, unknown>;
-  if (e.keyword === 'additionalProperties') return { path: formatPath(e.instancePath, data, String(p.additionalProperty)), message: describe(e, data) };
+  if (e.keyword === 'additionalProperties') {
+    const { apiVersion, kind } = data as { apiVersion: string; kind: string };
+    let node: unknown = data;
+    const segments = pointerSegments(e.instancePath).map((s) => {
+      const seg = Array.isArray(node) ? Number(s) : s;
+      node = (node as Record<string, unknown> | undefined)?.[s];
+      return seg;
+    });
+    const near = closestName(String(p.additionalProperty), knownFields(apiVersion, kind, segments) ?? []);
+    return { path: formatPath(e.instancePath, data, String(p.additionalProperty)), message: `${describe(e, data)}${near !== undefined ? `; did you mean "${near}"?` : ''}` };
+  }
   if (e.keyword === 'required') return { path: formatPath(e.instancePath, data, String(p.missingProperty)), message: describe(e, data) };
   return { path: formatPath(e.instancePath, data), message: describe(e, data) };
 }

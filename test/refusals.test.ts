@@ -9,9 +9,14 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { synthToDist, type DistOptions } from '../synth/synth-to-dist';
+import { k8s } from 'cdk8s-plus-28';
+import type { Construct } from 'constructs';
+import { addons } from '../charts';
+import { AddonChart } from '../charts/lib/addon-chart';
 import { contract } from '../config/contract';
 import { environmentSources } from '../config/environments';
 import { images } from '../config/images';
+import type { EnvironmentConfig } from '../config/types';
 import { repoRoot } from '../synth/paths';
 import type { DistFs } from '../synth/write-dist';
 import { tempDir, tree } from './helpers';
@@ -111,6 +116,22 @@ describe('2. config mistakes tsc would catch but tsx does not', () => {
     await withValue(images, 'curl', 'docker.io:curlimages/curl:8.10.1', () =>
       refused({}, 'images: field "curl": invalid image reference "docker.io:curlimages/curl:8.10.1": registry "docker.io:curlimages" is not a host name with an optional :port (like registry.k8s.io or localhost:5000)'),
     );
+  });
+});
+
+describe('3. a field cdk8s would drop from our own objects', () => {
+  it('a misspelt field passed to an L1 construct through a cast', async () => {
+    class CastPdb extends AddonChart {
+      static readonly app = 'cluster-config';
+      static readonly dependsOn = [] as const;
+      constructor(scope: Construct, env: EnvironmentConfig) {
+        super(scope, { env, app: 'cluster-config' });
+        const spec = { maxUnavailible: k8s.IntOrString.fromNumber(1), selector: { matchLabels: { app: 'web' } } };
+        new k8s.KubePodDisruptionBudget(this, 'Pdb', { metadata: { name: 'web' }, spec: spec as unknown as k8s.PodDisruptionBudgetSpec });
+      }
+    }
+    await refused({ environments: ['dev'], addons: [...addons.filter((a) => a.app !== 'cluster-config'), CastPdb] },
+      'dev/cluster-config: PodDisruptionBudget "web": spec.maxUnavailible: unknown field "maxUnavailible"; did you mean "maxUnavailable"?');
   });
 });
 
