@@ -3,6 +3,7 @@
  * temporary dist/: each is refused with one exact message, and dist/ is left byte for byte (and
  * inode for inode) as it was, with nothing left beside it.
  */
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -132,6 +133,30 @@ describe('3. a field cdk8s would drop from our own objects', () => {
     }
     await refused({ environments: ['dev'], addons: [...addons.filter((a) => a.app !== 'cluster-config'), CastPdb] },
       'dev/cluster-config: PodDisruptionBudget "web": spec.maxUnavailible: unknown field "maxUnavailible"; did you mean "maxUnavailable"?');
+  });
+});
+
+describe('4. flags, as typed', () => {
+  // As if typed in a shell, even when the tests run under npm.
+  const withoutNpm = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('npm_')));
+  /** Runs main.ts as `npm run synth` would; returns exit code and stderr. */
+  const synthProcess = (args: string[], env: NodeJS.ProcessEnv = {}) => {
+    const r = spawnSync(process.execPath, ['--require', 'tsx/cjs', 'main.ts', ...args, '--dist', dist], { cwd: repoRoot, encoding: 'utf8', env: { ...withoutNpm, ...env } });
+    return { status: r.status, stderr: r.stderr };
+  };
+  const usage = 'usage: npm run synth -- [--env dev,prod] [--dist DIR]\n';
+
+  it('--evn dev: exit 2, the closest flag and the usage line; dist/ untouched', () => {
+    expect(synthProcess(['--evn', 'dev'])).toEqual({ status: 2, stderr: `synth: unknown flag --evn; did you mean "--env"?\n${usage}` });
+    expect(tree(dist)).toEqual(before);
+  });
+
+  it('npm run synth --env dev (no --): npm\'s share of the flags is refused, not ignored', () => {
+    expect(synthProcess(['dev'], { npm_lifecycle_event: 'synth', npm_config_env: 'true' })).toEqual({
+      status: 2,
+      stderr: `synth: npm took --env as its own option; flags go after --: npm run synth -- --env dev\n${usage}`,
+    });
+    expect(tree(dist)).toEqual(before);
   });
 });
 
