@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { synthToDist, type DistOptions } from '../synth/synth-to-dist';
+import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import type { Construct } from 'constructs';
 import { addons } from '../charts';
@@ -157,6 +158,56 @@ describe('4. flags, as typed', () => {
       stderr: `synth: npm took --env as its own option; flags go after --: npm run synth -- --env dev\n${usage}`,
     });
     expect(tree(dist)).toEqual(before);
+  });
+});
+
+describe('5. every problem of a failed synth, once, grouped by environment and app', () => {
+  it('config mistakes in both environments and the contract', async () => {
+    const all = environmentSources();
+    const [dev, prod] = [all.dev as Record<string, Record<string, unknown>>, all.prod as Record<string, Record<string, unknown>>];
+    dev.apps = { ...dev.apps, prometheus: { ...(dev.apps!.prometheus as object), retention: '3 days' } };
+    prod.git = { ...prod.git, revision: 'HEAD' };
+    prod.aws = { ...prod.aws, acountId: '1' };
+    const saved = contract.prometheus.hosts.grafana;
+    (contract.prometheus.hosts as Record<string, string>).grafana = 'argocd';
+    try {
+      await refused({ configs: all }, [
+        '4 problems:',
+        '  contract:',
+        '    - field "prometheus.hosts.grafana": host "argocd" is also declared by argocd/server',
+        '  dev:',
+        '    - field "apps.prometheus.retention": must be a Prometheus duration like 10d or 12h, got "3 days"',
+        '  prod:',
+        '    - field "aws.acountId": unknown key; did you mean "accountId"?',
+        '    - field "git.revision": must be a branch name (not HEAD), got "HEAD"',
+      ].join('\n'));
+    } finally {
+      (contract.prometheus.hosts as Record<string, string>).grafana = saved;
+    }
+  });
+
+  it('schema errors of several charts in several environments', async () => {
+    const broken = (app: 'cluster-config' | 'external-secrets', field: string) =>
+      class extends AddonChart {
+        static readonly app = app;
+        static readonly dependsOn = [] as const;
+        constructor(scope: Construct, env: EnvironmentConfig) {
+          super(scope, { env, app });
+          new ApiObject(this, 'Cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' }, [field]: { a: 'b' } });
+        }
+      };
+    const patched = [...addons.filter((a) => a.app !== 'cluster-config' && a.app !== 'external-secrets'), broken('cluster-config', 'dta'), broken('external-secrets', 'binaryDta')];
+    await refused({ addons: patched }, [
+      '4 problems:',
+      '  dev/cluster-config:',
+      '    - ConfigMap "settings": dta: unknown field "dta"; did you mean "data"?',
+      '  dev/external-secrets:',
+      '    - ConfigMap "settings": binaryDta: unknown field "binaryDta"; did you mean "binaryData"?',
+      '  prod/cluster-config:',
+      '    - ConfigMap "settings": dta: unknown field "dta"; did you mean "data"?',
+      '  prod/external-secrets:',
+      '    - ConfigMap "settings": binaryDta: unknown field "binaryDta"; did you mean "binaryData"?',
+    ].join('\n'));
   });
 });
 

@@ -85,7 +85,7 @@ describe('synth', () => {
       }
     }
     const failing = [...addons.filter((a) => a.app !== 'cluster-config'), Throws];
-    await expect(synthToDist({ distDir: dist, addons: failing })).rejects.toThrow('dev/cluster-config: boom');
+    await expect(synthToDist({ distDir: dist, addons: failing })).rejects.toThrow('2 problems:\n  dev/cluster-config:\n    - boom\n  prod/cluster-config:\n    - boom');
     expect(tree(dist)).toEqual(before);
     expect(statSync(join(dist, 'dev', 'cluster-config', 'app.json')).mtimeMs).toBe(mtime);
     expect(readdirSync(join(dist, '..')).filter((f) => f.startsWith('.dist-'))).toEqual([]);
