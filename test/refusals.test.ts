@@ -238,3 +238,23 @@ describe('5. a damaged render-cache or validation-memo file', () => {
     expect(statSync(join(dist, 'prod', 'django', 'app.json')).ino).toBe(inode);
   });
 });
+
+describe('6. npx cdk8s synth', () => {
+  const cli = join(repoRoot, 'node_modules', 'cdk8s-cli', 'bin', 'cdk8s');
+
+  it('with --no-check-upgrade (as cdk8s.yaml says): no stack trace, the synth summary, dist/ the same', () => {
+    const out = tempDir('cdk8s-out-');
+    const r = spawnSync(process.execPath, [cli, 'synth', '--no-check-upgrade', '--output', out, '--app', `node --require tsx/cjs main.ts --dist ${dist}`], { cwd: repoRoot, encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(r.stderr).not.toMatch(/^\s+at /m);
+    expect(r.stderr).toMatch(/^synth: dev, prod: 26 apps, \d+ objects, \d+ files in \d+ ms/m);
+    expect(tree(dist)).toEqual(before);
+  });
+
+  it('from a subfolder it stops before running anything, as cdk8s.yaml explains', () => {
+    const r = spawnSync(process.execPath, [cli, 'synth', '--no-check-upgrade'], { cwd: join(repoRoot, 'charts'), encoding: 'utf8' });
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim().split('\n').pop()).toBe('Missing required argument: app');
+    expect(fs.readFileSync(join(repoRoot, 'cdk8s.yaml'), 'utf8')).toContain('so in a subfolder it stops with "Missing required argument: app"');
+  });
+});
