@@ -12,16 +12,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { synthToDist, type DistOptions } from '../synth/synth-to-dist';
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
-import type { Construct } from 'constructs';
-import { addons } from '../charts';
-import { AddonChart } from '../charts/lib/addon-chart';
+import type { AddonChart } from '../charts/lib/addon-chart';
 import { contract } from '../config/contract';
 import { environmentSources } from '../config/environments';
 import { images } from '../config/images';
-import type { EnvironmentConfig } from '../config/types';
 import { repoRoot } from '../synth/paths';
 import type { DistFs } from '../synth/write-dist';
 import { tempDir, tree } from './helpers';
+import { withAddon } from './test-addon';
 
 let dist: string;
 let before: Record<string, string>;
@@ -123,16 +121,11 @@ describe('2. config mistakes tsc would catch but tsx does not', () => {
 
 describe('3. a field cdk8s would drop from our own objects', () => {
   it('a misspelt field passed to an L1 construct through a cast', async () => {
-    class CastPdb extends AddonChart {
-      static readonly app = 'cluster-config';
-      static readonly dependsOn = [] as const;
-      constructor(scope: Construct, env: EnvironmentConfig) {
-        super(scope, { env, app: 'cluster-config' });
-        const spec = { maxUnavailible: k8s.IntOrString.fromNumber(1), selector: { matchLabels: { app: 'web' } } };
-        new k8s.KubePodDisruptionBudget(this, 'Pdb', { metadata: { name: 'web' }, spec: spec as unknown as k8s.PodDisruptionBudgetSpec });
-      }
-    }
-    await refused({ environments: ['dev'], addons: [...addons.filter((a) => a.app !== 'cluster-config'), CastPdb] },
+    const castPdb = withAddon('cluster-config', (chart) => {
+      const spec = { maxUnavailible: k8s.IntOrString.fromNumber(1), selector: { matchLabels: { app: 'web' } } };
+      new k8s.KubePodDisruptionBudget(chart, 'Pdb', { metadata: { name: 'web' }, spec: spec as unknown as k8s.PodDisruptionBudgetSpec });
+    });
+    await refused({ environments: ['dev'], addons: castPdb },
       'dev/cluster-config: PodDisruptionBudget "web": spec.maxUnavailible: unknown field "maxUnavailible"; did you mean "maxUnavailable"?');
   });
 });
@@ -187,16 +180,8 @@ describe('5. every problem of a failed synth, once, grouped by environment and a
   });
 
   it('schema errors of several charts in several environments', async () => {
-    const broken = (app: 'cluster-config' | 'external-secrets', field: string) =>
-      class extends AddonChart {
-        static readonly app = app;
-        static readonly dependsOn = [] as const;
-        constructor(scope: Construct, env: EnvironmentConfig) {
-          super(scope, { env, app });
-          new ApiObject(this, 'Cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' }, [field]: { a: 'b' } });
-        }
-      };
-    const patched = [...addons.filter((a) => a.app !== 'cluster-config' && a.app !== 'external-secrets'), broken('cluster-config', 'dta'), broken('external-secrets', 'binaryDta')];
+    const configMap = (field: string) => (chart: AddonChart) => new ApiObject(chart, 'Cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' }, [field]: { a: 'b' } });
+    const patched = withAddon('external-secrets', configMap('binaryDta'), {}, withAddon('cluster-config', configMap('dta')));
     await refused({ addons: patched }, [
       '4 problems:',
       '  dev/cluster-config:',

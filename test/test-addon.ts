@@ -1,0 +1,19 @@
+/** Test addons: one app's chart, filled by a function, in place of the project's addon for that app. */
+import type { Construct } from 'constructs';
+import { addons } from '../charts';
+import { AddonChart, type AddonChartProps, type AddonClass } from '../charts/lib/addon-chart';
+import type { AppName } from '../config/contract';
+import type { EnvironmentConfig } from '../config/types';
+
+/** `base` (default: the project's addons) with the addon of `app` replaced by a chart that `build` fills. */
+export function withAddon(app: AppName, build: (chart: AddonChart) => void, props: Omit<AddonChartProps, 'env' | 'app'> = {}, base: readonly AddonClass[] = addons): AddonClass[] {
+  class TestAddon extends AddonChart {
+    static readonly app = app;
+    static readonly dependsOn = [] as const;
+    constructor(scope: Construct, env: EnvironmentConfig) {
+      super(scope, { ...props, env, app });
+      build(this);
+    }
+  }
+  return [...base.filter((a) => a.app !== app), TestAddon];
+}
