@@ -46,6 +46,8 @@ export function readCacheFile<T>(path: string, what: string, check: (value: unkn
 
 /** Whether a process with this pid is running (this one included). */
 export function isAlive(pid: number): boolean {
+  // 0 and negative numbers would signal process groups.
+  if (!Number.isInteger(pid) || pid <= 0) return false;
   try {
     process.kill(pid, 0);
     return true;

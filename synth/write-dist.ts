@@ -75,7 +75,7 @@ function subdirs(fs: DistFs, dir: string): string[] {
 }
 
 /** Bot-owned files under a folder, relative to it. */
-export function botFiles(dir: string, fs: DistFs = nodeFs): string[] {
+function botFiles(dir: string, fs: DistFs = nodeFs): string[] {
   return walk(fs, dir).filter((f) => BOT_FILE.test(f.split(sep).pop()!)).map((f) => relative(dir, f)).sort();
 }
 
@@ -103,7 +103,8 @@ function recoverSwap(fs: DistFs, distDir: string, swap: string): string[] {
     }
     rollBack(fs, distDir, swap, swaps);
     fs.unlinkSync(journal);
-    done.push(`restored ${swaps.filter((s) => s.hadOld).map((s) => s.env).join(', ') || 'nothing'} in ${distDir} from an interrupted synth`);
+    const envs = swaps.map((s) => s.env).join(', ');
+    done.push(`rolled back an interrupted synth: ${envs} in ${distDir} are as before it`);
   }
   fs.rmSync(swap, { recursive: true, force: true });
   done.push(`removed ${swap}, left by an interrupted synth`);
@@ -144,7 +145,7 @@ function acquire(fs: DistFs, distDir: string, swap: string): string[] {
     const ownerFile = join(swap, 'owner');
     const owner = fs.existsSync(ownerFile) ? Number(fs.readFileSync(ownerFile, 'utf8')) : NaN;
     // Writing is synchronous, so a folder owned by this very process is from a run that died.
-    if (Number.isInteger(owner) && owner !== process.pid && isAlive(owner)) {
+    if (owner !== process.pid && isAlive(owner)) {
       throw new Error(`another synth (pid ${owner}) is writing ${distDir}; wait for it to finish (if no such process is a synth, delete ${ownerFile})`);
     }
     recovered.push(...recoverSwap(fs, distDir, swap));
