@@ -110,12 +110,18 @@ const environments: Readonly<Record<EnvironmentName, EnvironmentConfig>> = {
 
 export const environmentNames = Object.keys(environments).sort() as EnvironmentName[];
 
-/** Returns the validated config of one environment; an unknown name or invalid field throws. */
-export function loadEnvironment(name: string): EnvironmentConfig {
-  if (!Object.hasOwn(environments, name)) {
-    throw new Error(`unknown environment "${name}" (known: ${environmentNames.join(', ')})`);
+/**
+ * Returns the validated config of one environment; an unknown name or invalid field throws.
+ * `source` holds the configs as written (tests plant mistakes there). @default the configs above
+ */
+export function loadEnvironment(name: string, source: Readonly<Record<string, unknown>> = environments): EnvironmentConfig {
+  if (!Object.hasOwn(source, name)) {
+    throw new Error(`unknown environment "${name}" (known: ${Object.keys(source).sort().join(', ')})`);
   }
-  const env = environments[name as EnvironmentName];
-  validateEnvironment(env);
-  return env;
+  return validateEnvironment(source[name], name);
+}
+
+/** The configs as written, for tests that plant a mistake in a copy. */
+export function environmentSources(): Record<string, unknown> {
+  return structuredClone(environments);
 }

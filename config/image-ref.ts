@@ -13,6 +13,8 @@ export interface ImageRef {
 }
 
 const REPO_PART = /^[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*$/;
+/** A registry is a host name (or localhost) with an optional port, as in the distribution reference grammar. */
+const REGISTRY = /^(localhost|[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?(\.[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?)*)(:\d{1,5})?$/;
 const TAG = /^[\w][\w.-]{0,127}$/;
 const DIGEST = /^sha256:[0-9a-f]{64}$/;
 
@@ -29,6 +31,7 @@ export function parseImageRef(ref: string): ImageRef {
   const first = slash < 0 ? '' : nameAndTag!.slice(0, slash);
   const hasRegistry = first.includes('.') || first.includes(':') || first === 'localhost';
   const registry = hasRegistry ? first : 'docker.io';
+  if (!REGISTRY.test(registry)) fail(`registry "${registry}" is not a host name with an optional :port (like registry.k8s.io or localhost:5000)`);
   let rest = hasRegistry ? nameAndTag!.slice(slash + 1) : nameAndTag!;
   let tag: string | undefined;
   const colon = rest.lastIndexOf(':');

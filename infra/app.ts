@@ -2,11 +2,13 @@
  * Builds the stacks of one environment (deploy order: secrets, cluster, data, certificate, access,
  * bootstrap) and the whole app (every environment of config/environments.ts).
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { App } from 'cdktf';
+import { App, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import { environmentNames, loadEnvironment } from '../config/environments';
 import type { EnvironmentConfig } from '../config/types';
+import { checkSharedConfig } from '../config/validate';
 import { repoRoot } from './common';
 import { AccessStack } from './stacks/access';
 import { BootstrapStack } from './stacks/bootstrap';
@@ -45,8 +47,28 @@ export function buildEnvironment(scope: Construct, env: EnvironmentConfig, opts:
 
 /** The app with every environment, writing to `<outdir>` (default `<repo>/cdktf.out`). */
 export function buildApp(opts: InfraOptions & { outdir?: string } = {}): { app: App; stacks: Record<string, EnvironmentStacks> } {
+  const shared = checkSharedConfig();
+  if (shared.length > 0) throw new Error(shared.join('\n'));
   const app = new App({ outdir: opts.outdir ?? path.join(repoRoot, 'cdktf.out') });
   const stacks: Record<string, EnvironmentStacks> = {};
   for (const name of environmentNames) stacks[name] = buildEnvironment(app, loadEnvironment(name), opts);
   return { app, stacks };
+}
+
+/**
+ * What a synthesized app wrote, in one line: its stacks per environment and how many files, where
+ * (paths relative to `root`). Files are counted per stack: cdktf leaves the folders of stacks that
+ * no longer exist.
+ */
+export function describeSynth(app: App, root = repoRoot): string {
+  const stacks = app.node.children.filter((c): c is TerraformStack => c instanceof TerraformStack).map((s) => s.node.id);
+  const files = 1 + stacks.reduce((n, id) => n + fs.readdirSync(path.join(app.outdir, 'stacks', id), { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).length, 0);
+  const byEnv = new Map<string, string[]>();
+  for (const id of stacks) {
+    const [env, ...kind] = id.split('-');
+    byEnv.set(env!, [...(byEnv.get(env!) ?? []), kind.join('-')]);
+  }
+  const list = [...byEnv].map(([env, kinds]) => `${env}: ${kinds.join(', ')}`).join('; ');
+  const where = path.relative(root, app.outdir);
+  return `${stacks.length} stacks (${list}), ${files} files written to ${where.startsWith('..') ? app.outdir : where}/ (manifest.json, stacks/<stack>/)`;
 }

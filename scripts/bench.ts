@@ -14,6 +14,9 @@ import { environmentNames } from '../config/environments';
 import { repoRoot } from '../synth/paths';
 import { synthesize } from '../synth/pipeline';
 import { distFiles, synthToDist } from '../synth/synth-to-dist';
+import { cliArgs } from './args';
+
+cliArgs('bench', 'npm run bench', {}, () => undefined);
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 

@@ -1,5 +1,5 @@
 /**
- * npm run converge [-- --env <env>[,<env>]] [--since <git revision>] [--verbose]
+ * npm run converge -- [--env dev,prod] [--since <git revision>] [--verbose]
  *
  * Renders in memory (dist/ untouched) and runs the convergence model (converge/):
  * - day 0: the timeline from an empty account, step 0 (infra) then every RollingSync step, with what
@@ -11,7 +11,6 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { environmentNames } from '../config/environments';
 import { day2, formatDay2 } from '../converge/day2';
 import { changedAtRevision } from '../converge/git-tree';
@@ -19,26 +18,16 @@ import { formatTimeline, GRAPH_DOC, graphDocument } from '../converge/report';
 import { repoRoot } from '../synth/paths';
 import { synthesize } from '../synth/pipeline';
 import { distFiles } from '../synth/synth-to-dist';
+import { cliArgs, nameList } from './args';
 
-const USAGE = 'usage: npm run converge [-- --env <env>[,<env>]] [--since <git revision>] [--verbose]';
-
-function options(): { envs?: string[]; since: string; verbose: boolean } {
-  try {
-    const { values } = parseArgs({
-      options: { env: { type: 'string' }, since: { type: 'string', default: 'HEAD' }, verbose: { type: 'boolean', default: false } },
-      strict: true,
-      allowPositionals: false,
-    });
-    const envs = values.env?.split(',').map((e) => e.trim());
-    if (envs && (envs.length === 0 || envs.some((e) => e === ''))) throw new Error('--env needs environment names');
-    return { ...(envs ? { envs } : {}), since: values.since, verbose: values.verbose };
-  } catch (e) {
-    throw new Error(`${(e as Error).message}\n${USAGE}`);
-  }
-}
+const usage = 'npm run converge -- [--env dev,prod] [--since <git revision>] [--verbose]';
+const opts = cliArgs('converge', usage, { env: { type: 'string' }, since: { type: 'string' }, verbose: { type: 'boolean' } }, (flags) => ({
+  ...(flags.env === undefined ? {} : { envs: nameList('env', flags.env, environmentNames, usage) }),
+  since: flags.since ?? 'HEAD',
+  verbose: flags.verbose === true,
+}));
 
 async function main(): Promise<number> {
-  const opts = options();
   const result = await synthesize(opts.envs ? { environments: opts.envs } : {});
   const files = distFiles(result);
   let failed = 0;

@@ -8,15 +8,13 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { environmentNames } from '../config/environments';
 import { diffTrees, formatDiff } from '../synth/diff';
 import { repoRoot } from '../synth/paths';
 import { synthesize } from '../synth/pipeline';
 import { distFiles } from '../synth/synth-to-dist';
-
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
+import { recoverDist } from '../synth/write-dist';
+import { cliArgs, nameList } from './args';
 
 function onDisk(dir: string): Map<string, string> {
   const files = new Map<string, string>();
@@ -40,13 +38,25 @@ function atRevision(rev: string): Map<string, string> {
   return files;
 }
 
+const usage = 'npm run diff -- [--rev REVISION] [--env dev,prod]';
+const { environments, rev } = cliArgs('diff', usage, { rev: { type: 'string' }, env: { type: 'string' } }, (flags) => ({
+  environments: flags.env === undefined ? undefined : nameList('env', flags.env, environmentNames, usage),
+  rev: flags.rev,
+}));
+
 async function main(): Promise<void> {
-  const envs = arg('--env')?.split(',');
-  const rev = arg('--rev');
-  const result = await synthesize(envs ? { environments: envs } : {});
+  // Progress goes to stderr, so stdout stays the diff alone.
+  const progress = (line: string) => console.error(`diff: ${line}`);
+  const envs = environments ?? environmentNames;
+  progress(`rendering ${envs.join(', ')} in memory (a cold render cache takes a while; each release is listed as it is done)`);
+  const result = await synthesize({ ...(environments ? { environments } : {}), log: progress });
   const keep = (files: Map<string, string>) => new Map([...files].filter(([p]) => result.environments.includes(p.split('/')[0]!)));
+  progress(`reading ${rev ? `dist/ at ${rev}` : 'dist/'}`);
+  if (!rev) recoverDist(join(repoRoot, 'dist')).forEach(progress);
   const before = keep(rev ? atRevision(rev) : onDisk(join(repoRoot, 'dist')));
-  console.log(formatDiff(diffTrees(before, distFiles(result))));
+  const after = distFiles(result);
+  progress(`comparing ${before.size} files with ${after.size} rendered`);
+  console.log(formatDiff(diffTrees(before, after)));
 }
 
 main().catch((e: Error) => {

@@ -28,6 +28,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import AdmZip from 'adm-zip';
 import { parseAllDocuments } from 'yaml';
+import { cliArgs } from './args';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Schema = { [key: string]: Json };
@@ -435,7 +436,9 @@ export function importSchemas(outDir: string): { file: string; bytes: number }[]
 }
 
 function main(): void {
-  const outDir = process.argv[2] ? path.resolve(process.argv[2]) : path.join(REPO_ROOT, 'imports', 'schemas');
+  const usage = 'npx tsx scripts/import-schemas.ts [--out DIR]';
+  const out = cliArgs('import-schemas', usage, { out: { type: 'string' } }, (flags) => flags.out);
+  const outDir = out !== undefined ? path.resolve(out) : path.join(REPO_ROOT, 'imports', 'schemas');
   for (const { file, bytes } of importSchemas(outDir)) console.log(`wrote ${path.join(outDir, file)} (${bytes} bytes)`);
   for (const [p, n] of notes.droppedPatterns) console.log(`dropped non-JS pattern (x${n}): ${p}`);
   for (const [f, n] of notes.droppedFormats) console.log(`dropped format ${f} (x${n})`);

@@ -1,7 +1,7 @@
 /**
  * Generates typed values interfaces and key-path data for every vendored chart.
  *
- *   npx tsx scripts/import-values.ts [outDir]     (default outDir: imports/values)
+ *   npx tsx scripts/import-values.ts [--out DIR]     (default: imports/values)
  *
  * For each imports/charts/*.tgz (read in memory with `tar`, helm not needed) it writes
  *   <chart>.ts          `export interface <Pascal>Values` + `export const chart`
@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { Parser, type ReadEntry } from 'tar';
 import { parse as parseYaml } from 'yaml';
 import { formatPath, scanTemplate, type ChartPaths, type KnownTree } from '../synth/values-paths';
+import { cliArgs } from './args';
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 type Obj = { [k: string]: Json };
@@ -314,7 +315,8 @@ export async function generate(chartsDir: string, outDir: string): Promise<Chart
 }
 
 async function main(): Promise<void> {
-  const out = process.argv[2] ?? join(ROOT, 'imports/values');
+  const usage = 'npx tsx scripts/import-values.ts [--out DIR]';
+  const out = cliArgs('import-values', usage, { out: { type: 'string' } }, (flags) => flags.out) ?? join(ROOT, 'imports/values');
   const t0 = performance.now();
   const stats = await generate(join(ROOT, 'imports/charts'), out);
   const ms = performance.now() - t0;

@@ -5,6 +5,9 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { repoRoot } from '../synth/paths';
+import { cliArgs } from './args';
+
+cliArgs('import', 'npm run import', {}, () => undefined);
 
 const tsx = join(repoRoot, 'node_modules', 'tsx', 'dist', 'cli.mjs');
 const steps: [string, string[]][] = [

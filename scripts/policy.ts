@@ -6,13 +6,15 @@
  * exits 1 and prints synth's error instead.
  */
 import { POLICY_CHECKS } from '../charts/lib/policy-waiver';
+import { environmentNames } from '../config/environments';
 import { synthesize } from '../synth/pipeline';
 import { formatPolicyTable } from '../synth/policy/report';
+import { cliArgs, nameList } from './args';
 
-const i = process.argv.indexOf('--env');
-const environments = i < 0 ? undefined : (process.argv[i + 1] ?? '').split(',').filter(Boolean);
+const usage = 'npm run policy -- [--env dev,prod]';
+const environments = cliArgs('policy', usage, { env: { type: 'string' } }, (flags) => (flags.env === undefined ? undefined : nameList('env', flags.env, environmentNames, usage)));
 
-synthesize(environments ? { environments } : {})
+synthesize({ ...(environments ? { environments } : {}), log: (line) => console.error(line) })
   .then((result) => {
     const objects = result.apps.reduce((n, a) => n + a.objects.length, 0);
     console.log(`policy: ${Object.keys(POLICY_CHECKS).length} checks on ${objects} objects of ${result.environments.join(', ')}: ${result.policy.length} findings, all waived`);

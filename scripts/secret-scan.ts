@@ -12,11 +12,13 @@ import { join } from 'node:path';
 import { buildApp } from '../infra/app';
 import { repoRoot } from '../synth/paths';
 import { formatFindings, scanInfraOutput, scanRepo, type ScanResult } from '../synth/secret-scan';
+import { cliArgs } from './args';
 
+const { noInfra } = cliArgs('scan:secrets', 'npm run scan:secrets -- [--no-infra]', { 'no-infra': { type: 'boolean' } }, (flags) => ({ noInfra: flags['no-infra'] === true }));
 const started = Date.now();
 const results: { what: string; result: ScanResult }[] = [{ what: 'repository', result: scanRepo(repoRoot) }];
 
-if (!process.argv.includes('--no-infra')) {
+if (!noInfra) {
   const outdir = mkdtempSync(join(tmpdir(), 'secret-scan-cdktf-'));
   try {
     process.env.CHECKPOINT_DISABLE = '1';

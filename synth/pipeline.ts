@@ -12,12 +12,14 @@ import type { PolicyWaiver } from '../charts/lib/policy-waiver';
 import { UpstreamChart } from '../charts/lib/upstream-chart';
 import { chartRepositories } from '../config/chart-versions';
 import { environmentNames, loadEnvironment } from '../config/environments';
+import { checkSharedConfig } from '../config/validate';
 import type { EnvironmentConfig } from '../config/types';
 import type { AppParams } from './app-params';
 import { readLock, sha256 } from './chart-lock';
 import { modelEnvironment } from '../converge/model';
 import type { EnvironmentModel } from '../converge/types';
 import { checkEnvironment } from './checks';
+import { restoreDroppedFields } from './dropped-fields';
 import { environmentObjects } from './environment-objects';
 import { syncLayers } from './graph';
 import { helmVersion, locateHelm, type Helm } from './helm';
@@ -33,11 +35,13 @@ import { checkChartValues } from './values-check';
 export interface SynthOptions {
   /** Environments to render. @default all */
   readonly environments?: readonly string[];
+  /** Environment configs as written, by name (tests plant mistakes in a copy). @default config/environments.ts */
+  readonly configs?: Readonly<Record<string, unknown>>;
   /** Addon classes. @default the project's addons (charts/index.ts) */
   readonly addons?: readonly AddonClass[];
   readonly chartsDir?: string;
   readonly cacheDir?: string;
-  /** Progress lines (which helm, what was rendered). @default silent */
+  /** Progress and warning lines (which helm, each release rendered, a damaged cache entry). @default silent */
   readonly log?: (line: string) => void;
 }
 
@@ -90,9 +94,11 @@ export async function synthesize(opts: SynthOptions = {}): Promise<SynthResult> 
   const warnings: string[] = [];
   const built: { env: EnvironmentConfig; charts: AddonChart[]; layers: string[][] }[] = [];
 
-  for (const name of names) {
-    const env = problems.capture(() => loadEnvironment(name));
-    if (!env) continue;
+  // Config first: a mistake there is reported once, not again by every chart that reads the field.
+  checkSharedConfig().forEach((p) => problems.add(p));
+  const envs = names.map((name) => problems.capture(() => loadEnvironment(name, opts.configs)));
+  problems.throwIfAny();
+  for (const env of envs as EnvironmentConfig[]) {
     const enabled = addonClasses.filter((a) => env.apps[a.app]?.enabled !== false);
     const layers = problems.capture(() => syncLayers(enabled.map((a) => ({ app: a.app, dependsOn: a.dependsOn })), env.name));
     const app = new App({ outdir: join(repoRoot, '.cdk8s.out') });
@@ -112,12 +118,12 @@ export async function synthesize(opts: SynthOptions = {}): Promise<SynthResult> 
   const cacheDir = opts.cacheDir ?? defaultCacheDir;
   const chartsDir = opts.chartsDir ?? defaultChartsDir;
   const version = codeVersion();
-  const memo = new ValidationMemo(cacheDir, version);
+  const log = opts.log ?? (() => {});
+  const memo = new ValidationMemo(cacheDir, version, log);
   let helm: Helm | undefined;
-  let versionLogged = false;
   const getHelm = () => {
     helm ??= locateHelm(cacheDir);
-    opts.log?.(`helm: ${helm.source}`);
+    log(`helm: ${helm.source}`);
     return helm;
   };
   const toRender = requests.filter((r) => r.mode === 'render');
@@ -127,11 +133,9 @@ export async function synthesize(opts: SynthOptions = {}): Promise<SynthResult> 
     cacheDir,
     helm: getHelm,
     codeVersion: version,
-    onRender: (r) => {
-      if (!versionLogged && helm) opts.log?.(`helm version: ${helmVersion(helm)}`);
-      versionLogged = true;
-      opts.log?.(`rendering ${r.env}/${r.app}: ${r.chart}@${r.version}`);
-    },
+    warn: log,
+    onStart: (total) => log(`rendering ${total} of ${toRender.length} upstream releases with helm ${helmVersion(helm!)} (the rest come from the cache)`),
+    onRender: (r, done, total) => log(`rendered ${done}/${total}: ${r.env}/${r.app} (${r.chart}@${r.version})`),
   });
 
   const apps: AppOutput[] = [];
@@ -175,7 +179,9 @@ function appOutput(env: EnvironmentConfig, chart: AddonChart, layers: string[][]
   const objects: ObjectFacts[] = [];
   const where = chart.where;
 
-  for (const obj of chart.toJson() as KubeObject[]) placeObject(obj, chart.namespace, where, { files, objects, problems, memo });
+  const own = chart.toJson() as KubeObject[];
+  restoreDroppedFields(chart, own);
+  for (const obj of own) placeObject(obj, chart.namespace, where, { files, objects, problems, memo });
 
   const upstream = UpstreamChart.of(chart)?.request;
   const params: AppParams = {

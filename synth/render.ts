@@ -8,10 +8,11 @@
  * namespaces, refuses Secrets that carry data, validates every object, and stores the result.
  */
 import { JsonPatch } from 'cdk8s';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import type { ReleaseRequest } from '../charts/lib/upstream-chart';
+import { readCacheFile, removeDeadTemporaries, tempNameOf, writeCacheFile } from './cache-file';
 import { verifiedChart, type ChartLock, sha256 } from './chart-lock';
 import { type Helm, runHelm } from './helm';
 import { factsOf, fileName, isClusterScoped, learnCrdScope, type ObjectFacts, toYaml } from './objects';
@@ -49,8 +50,12 @@ export interface RenderContext {
   readonly helm: () => Helm;
   /** Hash of the code and schemas that shape the output (part of every key). */
   readonly codeVersion: string;
-  /** Called once per release that had to be rendered. */
-  readonly onRender?: (r: ReleaseRequest) => void;
+  /** Told how many releases helm must render (cache misses), before the first starts. */
+  readonly onStart?: (total: number) => void;
+  /** Told of each release helm rendered, with how many of this run's renders are done. */
+  readonly onRender?: (r: ReleaseRequest, done: number, total: number) => void;
+  /** Warnings (a damaged cache entry, discarded and rendered again). @default silent */
+  readonly warn?: (line: string) => void;
 }
 
 interface CacheEntry {
@@ -83,49 +88,69 @@ export function renderKey(r: ReleaseRequest, chartDigest: string, helmIdentity: 
   );
 }
 
-/** Renders all releases; misses run in parallel (bounded), hits are read from the cache. */
+function entryProblem(value: unknown): string | undefined {
+  const e = value as Partial<CacheEntry> | null;
+  if (typeof e?.files !== 'object' || e.files === null || !Array.isArray(e.objects) || !Array.isArray(e.clusterScopedCrds)) return 'not a render cache entry';
+  return undefined;
+}
+
+/**
+ * Renders all releases: hits are read from the cache, misses rendered in parallel (bounded). Every
+ * release is attempted; the problems of all that fail are thrown together.
+ */
 export async function renderReleases(requests: readonly ReleaseRequest[], ctx: RenderContext): Promise<RenderedRelease[]> {
   const entriesDir = join(ctx.cacheDir, 'renders');
   mkdirSync(entriesDir, { recursive: true });
+  removeDeadTemporaries(entriesDir);
+  removeDeadTemporaries(join(ctx.cacheDir, 'tmp'));
   let helm: Helm | undefined;
-  const jobs = requests.map((r) => async (): Promise<RenderedRelease> => {
+  const results: RenderedRelease[] = [];
+  const misses: { index: number; r: ReleaseRequest; key: string; path: string; chartPath: string }[] = [];
+  requests.forEach((r, index) => {
     const chart = verifiedChart(ctx.chartsDir, ctx.lock, r.chart, r.version);
     const helmIdentity = (helm ??= ctx.helm()).identity;
     const key = renderKey(r, chart.sha256, helmIdentity, ctx.codeVersion);
     const path = join(entriesDir, `${key}.json`);
-    if (existsSync(path)) {
-      const entry = JSON.parse(readFileSync(path, 'utf8')) as CacheEntry;
+    const entry = readCacheFile<CacheEntry>(path, `render cache entry of ${r.env}/${r.app}`, entryProblem, ctx.warn ?? (() => {}));
+    if (entry === undefined) misses.push({ index, r, key, path, chartPath: chart.path });
+    else {
       entry.clusterScopedCrds.forEach(learnCrdScope);
-      return { request: r, key, files: entry.files, objects: entry.objects, cached: true };
+      results[index] = { request: r, key, files: entry.files, objects: entry.objects, cached: true };
     }
-    ctx.onRender?.(r);
-    const entry = await renderMiss(r, chart.path, helm, ctx.cacheDir);
-    const tmp = `${path}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify(entry));
-    renameSync(tmp, path);
-    return { request: r, key, files: entry.files, objects: entry.objects, cached: false };
   });
-  return runBounded(jobs, 4);
+  if (misses.length > 0) ctx.onStart?.(misses.length);
+  let done = 0;
+  const jobs = misses.map(({ index, r, key, path, chartPath }) => async () => {
+    const entry = await renderMiss(r, chartPath, helm!, ctx.cacheDir);
+    writeCacheFile(path, JSON.stringify(entry));
+    results[index] = { request: r, key, files: entry.files, objects: entry.objects, cached: false };
+    ctx.onRender?.(r, ++done, misses.length);
+  });
+  const problems = (await runBounded(jobs, 4)).flatMap((e) => (e instanceof SynthError ? e.problems : [(e as Error).message]));
+  if (problems.length > 0) throw new SynthError(problems);
+  return results;
 }
 
-async function runBounded<T>(jobs: (() => Promise<T>)[], limit: number): Promise<T[]> {
-  const results: T[] = new Array(jobs.length);
+/** Runs every job, at most `limit` at a time; returns what the failing ones threw, in job order. */
+async function runBounded(jobs: (() => Promise<void>)[], limit: number): Promise<unknown[]> {
+  const errors: unknown[] = new Array(jobs.length);
   let next = 0;
   const worker = async () => {
     while (next < jobs.length) {
       const i = next++;
-      results[i] = await jobs[i]!();
+      await jobs[i]!().catch((e: unknown) => (errors[i] = e));
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, jobs.length) }, worker));
-  return results;
+  return errors.filter((e) => e !== undefined);
 }
 
 async function renderMiss(r: ReleaseRequest, chartPath: string, helm: Helm, cacheDir: string): Promise<CacheEntry> {
   const where = `${r.env}/${r.app}: ${r.chart}@${r.version}`;
   const tmpDir = join(cacheDir, 'tmp');
   mkdirSync(tmpDir, { recursive: true });
-  const valuesFile = join(tmpDir, `values-${process.pid}-${r.env}-${r.app}.json`);
+  // JSON is YAML; helm reads a values file whatever its name.
+  const valuesFile = tempNameOf(join(tmpDir, `values-${r.env}-${r.app}`));
   writeFileSync(valuesFile, JSON.stringify(r.values));
   const args = helmArgs(r, chartPath, valuesFile);
   let first: string;
@@ -134,6 +159,8 @@ async function renderMiss(r: ReleaseRequest, chartPath: string, helm: Helm, cach
     [first, second] = await Promise.all([runHelm(helm, args), runHelm(helm, args)]);
   } catch (e) {
     throw new SynthError([`${where}: ${(e as Error).message}`]);
+  } finally {
+    rmSync(valuesFile, { force: true });
   }
   const entry = normalise(r, first);
   if (first !== second) {

@@ -80,3 +80,23 @@ export function locateSchema(apiVersion: string, kind: string): SchemaLocation |
   if (crdSchemas().crds[key] !== undefined) return { source: 'crd', key };
   return undefined;
 }
+
+/**
+ * The fields the schema of apiVersion+kind declares at a path (`['spec', 'template']`, numbers for
+ * list items), for "did you mean" on an unknown field; undefined where the schema declares none.
+ */
+export function knownFields(apiVersion: string, kind: string, path: readonly (string | number)[]): string[] | undefined {
+  const where = locateSchema(apiVersion, kind);
+  if (!where) return undefined;
+  const deref = (n: SchemaNode | undefined): SchemaNode | undefined => {
+    for (let hops = 0; typeof n?.$ref === 'string' && hops < 32; hops++) n = k8sSchemas().definitions[n.$ref.slice(n.$ref.lastIndexOf('/') + 1)];
+    return n;
+  };
+  let node = deref(where.source === 'k8s' ? k8sSchemas().definitions[where.definition] : crdSchemas().crds[where.key]);
+  for (const seg of path) {
+    const props = node?.properties as Record<string, SchemaNode> | undefined;
+    const more = node?.additionalProperties;
+    node = deref(typeof seg === 'number' ? (node?.items as SchemaNode | undefined) : (props?.[seg] ?? (typeof more === 'object' ? (more as SchemaNode) : undefined)));
+  }
+  return node?.properties ? Object.keys(node.properties) : undefined;
+}

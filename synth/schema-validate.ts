@@ -15,12 +15,14 @@
  *
  * Validators are compiled lazily with ajv, one per apiVersion/kind, and cached for the process.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import Ajv, { _, type ErrorObject, type ValidateFunction } from 'ajv';
 import standaloneCode from 'ajv/dist/standalone';
-import { crdSchemas, K8S_SCHEMA_ID, k8sSchemas, locateSchema, SCHEMAS_DIR, schemaFilesHash } from './schema-load';
+import { closestName } from '../config/did-you-mean';
+import { writeCacheFile } from './cache-file';
+import { crdSchemas, K8S_SCHEMA_ID, k8sSchemas, knownFields, locateSchema, SCHEMAS_DIR, schemaFilesHash } from './schema-load';
 
 /** One schema violation; `path` is like `spec.template.spec.containers[0].imagePullPolicy`. */
 export interface SchemaProblem {
@@ -99,10 +101,7 @@ function compile(key: string, schema: object): ValidateFunction {
   const validate = instance.compile(schema);
   if (file !== null && dir !== null) {
     try {
-      mkdirSync(dir, { recursive: true });
-      const tmp = `${file}.${process.pid}.tmp`;
-      writeFileSync(tmp, standaloneCode(instance, validate));
-      renameSync(tmp, file);
+      writeCacheFile(file, standaloneCode(instance, validate));
     } catch {
       // the cache is an optimisation only
     }
@@ -256,7 +255,17 @@ function describe(e: ErrorObject, data: unknown): string {
 
 function problemFor(e: ErrorObject, data: unknown): SchemaProblem {
   const p = e.params as Record<string, unknown>;
-  if (e.keyword === 'additionalProperties') return { path: formatPath(e.instancePath, data, String(p.additionalProperty)), message: describe(e, data) };
+  if (e.keyword === 'additionalProperties') {
+    const { apiVersion, kind } = data as { apiVersion: string; kind: string };
+    let node: unknown = data;
+    const segments = pointerSegments(e.instancePath).map((s) => {
+      const seg = Array.isArray(node) ? Number(s) : s;
+      node = (node as Record<string, unknown> | undefined)?.[s];
+      return seg;
+    });
+    const near = closestName(String(p.additionalProperty), knownFields(apiVersion, kind, segments) ?? []);
+    return { path: formatPath(e.instancePath, data, String(p.additionalProperty)), message: `${describe(e, data)}${near !== undefined ? `; did you mean "${near}"?` : ''}` };
+  }
   if (e.keyword === 'required') return { path: formatPath(e.instancePath, data, String(p.missingProperty)), message: describe(e, data) };
   return { path: formatPath(e.instancePath, data), message: describe(e, data) };
 }

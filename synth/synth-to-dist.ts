@@ -8,11 +8,13 @@ import { join } from 'node:path';
 import { environmentNames } from '../config/environments';
 import { repoRoot } from './paths';
 import { synthesize, type SynthOptions, type SynthResult } from './pipeline';
-import { writeDist } from './write-dist';
+import { type DistFs, recoverDist, writeDist } from './write-dist';
 
 export interface DistOptions extends SynthOptions {
   /** @default <repo>/dist */
   readonly distDir?: string;
+  /** File system calls of the dist/ writer (tests inject failures here). @default node:fs */
+  readonly fs?: DistFs;
 }
 
 /** The dist/ files of a synth result, by path relative to dist/. */
@@ -26,11 +28,13 @@ export function distFiles(result: SynthResult): Map<string, string> {
 
 export async function synthToDist(opts: DistOptions = {}): Promise<string> {
   const started = performance.now();
+  const distDir = opts.distDir ?? join(repoRoot, 'dist');
+  // First, so that even a synth that fails later leaves no half-swapped dist/ behind.
+  recoverDist(distDir, opts.fs).forEach((line) => opts.log?.(`dist: ${line}`));
   const result = await synthesize(opts);
   const files = distFiles(result);
-  const distDir = opts.distDir ?? join(repoRoot, 'dist');
   const full = opts.environments === undefined;
-  const { preserved } = writeDist({ distDir, environments: result.environments, files, pruneOtherEnvironments: full && result.environments.length === environmentNames.length });
+  const { preserved } = writeDist({ distDir, environments: result.environments, files, pruneOtherEnvironments: full && result.environments.length === environmentNames.length, ...(opts.fs ? { fs: opts.fs } : {}) });
   const cdk8sOut = process.env.CDK8S_OUTDIR;
   if (cdk8sOut) {
     mkdirSync(cdk8sOut, { recursive: true });

@@ -3,8 +3,8 @@
  * version of the validating code and schemas. A warm synth then validates only objects that changed
  * and does not load the validators at all when nothing did. Lives beside the render cache.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { readCacheFile, writeCacheFile } from './cache-file';
 import { sha256 } from './chart-lock';
 import { validateObject, type SchemaProblem } from './schema-validate';
 
@@ -13,9 +13,11 @@ export class ValidationMemo {
   private readonly known: Set<string>;
   private readonly added = new Set<string>();
 
-  constructor(cacheDir: string, codeVersion: string) {
+  /** `warn` is told when the memo file is damaged (it is then discarded: objects are validated again). */
+  constructor(cacheDir: string, codeVersion: string, warn: (line: string) => void = () => {}) {
     this.file = join(cacheDir, 'validated', `${codeVersion}.json`);
-    this.known = new Set(existsSync(this.file) ? (JSON.parse(readFileSync(this.file, 'utf8')) as string[]) : []);
+    const isHashList = (v: unknown) => (Array.isArray(v) && v.every((h) => typeof h === 'string') ? undefined : 'not a list of hashes');
+    this.known = new Set(readCacheFile<string[]>(this.file, 'validation memo', isHashList, warn) ?? []);
   }
 
   /** Problems of one object; [] without validating when this exact object passed before. */
@@ -30,9 +32,6 @@ export class ValidationMemo {
   /** Persists what this run validated (write and rename, so readers never see half a file). */
   save(): void {
     if (this.added.size === 0) return;
-    mkdirSync(join(this.file, '..'), { recursive: true });
-    const tmp = `${this.file}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify([...new Set([...this.known, ...this.added])].sort()));
-    renameSync(tmp, this.file);
+    writeCacheFile(this.file, JSON.stringify([...new Set([...this.known, ...this.added])].sort()));
   }
 }

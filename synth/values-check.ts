@@ -26,6 +26,7 @@
  */
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import Ajv2020 from 'ajv/dist/2020';
+import { editDistance } from '../config/did-you-mean';
 import { chartValues } from '../imports/values/index';
 import { formatPath, parsePath, type KnownTree } from './values-paths';
 
@@ -120,16 +121,6 @@ function mapNames(chart: string, root: KnownTree): Set<string> {
     names.set(chart, n);
   }
   return n;
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = cur;
-  }
-  return prev[b.length]!;
 }
 
 /** Up to 3 valid paths near `segs`, whose segment `at` is unknown under `parent`. */

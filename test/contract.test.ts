@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { allParameters, allServiceAccounts, checkContract, contract, hostName, paramOwner, roleArn, roleName, ssmParameterName, ssmReaderName } from '../config/contract';
+import { allParameters, allServiceAccounts, checkContract, contract, contractProblems, hostName, paramOwner, roleArn, roleName, ssmParameterName, ssmReaderName } from '../config/contract';
 
 describe('infra ↔ charts contract', () => {
   it('derives SSM names under /<cluster>/<app>/<key>, following readsFrom to the owner', () => {
@@ -20,6 +20,24 @@ describe('infra ↔ charts contract', () => {
   it('rejects references the contract does not declare (at run time, for values built dynamically)', () => {
     expect(() => paramOwner('django', 'db_pasword' as never)).toThrow('django: unknown SSM key "db_pasword" (known: db_host, db_port, db_name, db_username, db_password, secret_key)');
     expect(() => paramOwner('django', 'eck-stack/elastic_password' as never)).toThrow('not in its readsFrom list');
+  });
+
+  it('reports, at run time, every value the types cannot see is wrong', () => {
+    const saved = structuredClone(contract.prometheus);
+    const p = contract.prometheus as unknown as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    try {
+      p.hosts = { grafana: 'argocd' };
+      p.readsFrom = ['django/db_pasword'];
+      p.namespace = 'Prometheus';
+      expect(contractProblems()).toEqual([{ field: 'prometheus.namespace', message: 'must be a DNS-1123 label (lowercase letters, digits and "-", at most 63 characters), got "Prometheus"' }]);
+      p.namespace = 'prometheus';
+      expect(contractProblems()).toEqual([
+        { field: 'prometheus.hosts.grafana', message: 'host "argocd" is also declared by argocd/server' },
+        { field: 'prometheus.readsFrom[0]', message: '"django/db_pasword" names no declared parameter; did you mean "django/db_password"?' },
+      ]);
+    } finally {
+      Object.assign(contract.prometheus, saved);
+    }
   });
 
   it('is consistent: unique hosts and accounts, readers for every app that reads SSM', () => {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { environmentNames, loadEnvironment } from '../config/environments';
+import { environmentNames, environmentSources, loadEnvironment } from '../config/environments';
 import { parseImageRef } from '../config/image-ref';
 import type { EnvironmentConfig } from '../config/types';
 import { EnvironmentError, validateEnvironment } from '../config/validate';
 
-const broken = (patch: (e: EnvironmentConfig) => EnvironmentConfig) => () => validateEnvironment(patch(loadEnvironment('prod')));
+const broken = (patch: (e: EnvironmentConfig) => EnvironmentConfig) => () => validateEnvironment(patch(loadEnvironment('prod')), 'prod');
 
 describe('environment config', () => {
   it('defines dev and prod, each valid', () => {
@@ -37,12 +37,37 @@ describe('environment config', () => {
 
   it('reports every problem at once', () => {
     try {
-      validateEnvironment({ ...loadEnvironment('dev'), clusterName: 'Bad_Name', domain: 'x' });
+      validateEnvironment({ ...loadEnvironment('dev'), clusterName: 'Bad_Name', domain: 'x' }, 'dev');
       expect.unreachable();
     } catch (e) {
       expect(e).toBeInstanceOf(EnvironmentError);
       expect((e as EnvironmentError).problems.map((p) => p.field)).toEqual(['clusterName', 'domain']);
     }
+  });
+});
+
+describe('the config schema, at run time', () => {
+  const raw = (patch: (e: Record<string, any>) => void) => { // eslint-disable-line @typescript-eslint/no-explicit-any
+    const all = environmentSources();
+    patch(all.dev as Record<string, unknown>);
+    return () => loadEnvironment('dev', all);
+  };
+
+  it('rejects an unknown key with the closest known one, or the list of known keys', () => {
+    expect(raw((e) => (e.apps.django = { ...e.apps.django, replica: 1 }))).toThrow('environment "dev": field "apps.django.replica": unknown key; did you mean "replicas"?');
+    expect(raw((e) => (e.nodePools = { ...e.nodePools, gpu: e.nodePools.apps }))).toThrow('environment "dev": field "nodePools.gpu": unknown key (known: apps, cicd)');
+  });
+
+  it('names a missing key, a wrong type and a value out of range', () => {
+    expect(raw((e) => delete e.git.revision)).toThrow('environment "dev": field "git.revision": is required');
+    expect(raw((e) => (e.apps.django = { ...e.apps.django, replicas: '2' }))).toThrow('environment "dev": field "apps.django.replicas": must be a number, got "2"');
+    expect(raw((e) => (e.apps.django = { ...e.apps.django, replicas: 1.5 }))).toThrow('field "apps.django.replicas": must be an integer, got 1.5');
+    expect(raw((e) => (e.apps.django = { ...e.apps.django, autoscaling: { minReplicas: 1, maxReplicas: 2, targetCpuPercent: 150 } }))).toThrow('field "apps.django.autoscaling.targetCpuPercent": must be <= 100, got 150');
+    expect(raw((e) => (e.apiAllowedCidrs = ['203.0.113.0/33']))).toThrow('field "apiAllowedCidrs[0]": must be an IPv4 CIDR like 203.0.113.0/24, got "203.0.113.0/33"');
+  });
+
+  it('returns the parsed config, equal to the one written', () => {
+    expect(loadEnvironment('prod')).toEqual(environmentSources().prod);
   });
 });
 
@@ -58,5 +83,7 @@ describe('image references', () => {
     expect(() => parseImageRef('nginx')).toThrow('no tag or digest');
     expect(() => parseImageRef('Nginx:1')).toThrow('must be lowercase');
     expect(() => parseImageRef('nginx@sha256:123')).toThrow('digest must be sha256');
+    expect(() => parseImageRef('docker.io:curlimages/curl:8.10.1')).toThrow('registry "docker.io:curlimages" is not a host name with an optional :port');
+    expect(parseImageRef('localhost:5000/app:1').registry).toBe('localhost:5000');
   });
 });

@@ -1,7 +1,7 @@
 /** Shared helpers for tests: a temp dir per test and a helm for fixtures. */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { afterEach } from 'vitest';
 import { locateHelm } from '../synth/helm';
 import { cacheDir } from '../synth/paths';
@@ -20,3 +20,17 @@ export function tempDir(prefix = 'gitops-test-'): string {
 
 /** The helm synth uses (unpacked from the npm package into the shared cache). */
 export const helm = () => locateHelm(cacheDir);
+
+/** Every file under a directory, by relative path (empty when it does not exist). */
+export function tree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else out[relative(dir, p)] = readFileSync(p, 'utf8');
+    }
+  };
+  if (existsSync(dir)) walk(dir);
+  return out;
+}

@@ -1,18 +1,17 @@
 import { ApiObject } from 'cdk8s';
-import type { Construct } from 'constructs';
 import { describe, expect, it } from 'vitest';
-import { addons } from '../charts';
-import { AddonChart, type AddonClass } from '../charts/lib/addon-chart';
+import type { AddonClass } from '../charts/lib/addon-chart';
 import { checkWaivers, POLICY_CHECKS, type PolicyCheckId, type PolicyWaiver } from '../charts/lib/policy-waiver';
 import { loadEnvironment } from '../config/environments';
 import type { EnvironmentConfig } from '../config/types';
 import { checkEnvironment } from '../synth/checks';
-import { factsOf, fileName, isClusterScoped, type Origin } from '../synth/objects';
 import type { KubeObject } from '../synth/kube-object';
+import { factsOf, fileName, isClusterScoped, type Origin } from '../synth/objects';
 import { synthesize } from '../synth/pipeline';
 import { formatPolicyTable, policyReport } from '../synth/policy/report';
 import { compliantPod, deployment, policyFixtures } from './fixtures/policy';
 import { renderPlatform } from './rendered';
+import { withAddon } from './test-addon';
 
 const env: EnvironmentConfig = { ...loadEnvironment('dev'), domain: 'example.com' };
 
@@ -89,15 +88,7 @@ describe('policy waivers', () => {
 
 /** Replaces external-dns (nothing depends on it) with an addon rendering `objects` with `waivers`. */
 function withObjects(objects: readonly KubeObject[], waivers: readonly PolicyWaiver[] = []): AddonClass[] {
-  class Custom extends AddonChart {
-    static readonly app = 'external-dns';
-    static readonly dependsOn = [] as const;
-    constructor(scope: Construct, e: EnvironmentConfig) {
-      super(scope, { env: e, app: 'external-dns', policyWaivers: waivers });
-      objects.forEach((o, i) => new ApiObject(this, `o${i}`, structuredClone(o)));
-    }
-  }
-  return [...addons.filter((a) => a.app !== 'external-dns'), Custom];
+  return withAddon('external-dns', (chart) => objects.forEach((o, i) => new ApiObject(chart, `o${i}`, structuredClone(o))), { policyWaivers: waivers });
 }
 
 describe('policy at synth', () => {

@@ -1,10 +1,11 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import type { ReleaseRequest } from '../charts/lib/upstream-chart';
 import { readLock, verifiedChart } from '../synth/chart-lock';
 import { runHelm } from '../synth/helm';
+import { SynthError } from '../synth/problems';
 import { renderReleases, type RenderContext } from '../synth/render';
 import { vendorCharts } from '../synth/vendor';
 import { helm, tempDir } from './helpers';
@@ -32,8 +33,9 @@ function request(values: Record<string, unknown>, extra: Partial<ReleaseRequest>
   };
 }
 
-function context(chartsDir: string, onRender?: () => void, helmFn = helm): RenderContext {
-  return { chartsDir, lock: readLock(chartsDir), cacheDir: tempDir('cache-'), helm: helmFn, codeVersion: 'test', ...(onRender ? { onRender } : {}) };
+function context(chartsDir: string, onRender?: () => void, helmFn = helm): RenderContext & { warnings: string[] } {
+  const warnings: string[] = [];
+  return { chartsDir, lock: readLock(chartsDir), cacheDir: tempDir('cache-'), helm: helmFn, codeVersion: 'test', warn: (w) => warnings.push(w), warnings, ...(onRender ? { onRender } : {}) };
 }
 
 describe('vendoring and the lock', () => {
@@ -117,5 +119,40 @@ describe('rendering', () => {
     expect(second!.files).toEqual(first!.files);
     const [third] = await renderReleases([request({ replicas: 4 })], ctx);
     expect(third!.cached).toBe(false);
+  });
+
+  it('discards a damaged cache entry with a warning naming the file, and renders again', async () => {
+    const charts = await vendored();
+    let renders = 0;
+    const ctx = context(charts, () => renders++);
+    const [first] = await renderReleases([request({ replicas: 2 })], ctx);
+    const entry = join(ctx.cacheDir, 'renders', `${first!.key}.json`);
+    writeFileSync(entry, readFileSync(entry, 'utf8').slice(0, 100));
+    const [second] = await renderReleases([request({ replicas: 2 })], ctx);
+    expect(ctx.warnings).toEqual([`warning: discarded render cache entry of test/demo ${entry}: Unterminated string in JSON at position 100`]);
+    expect(renders).toBe(2);
+    expect(second!.files).toEqual(first!.files);
+    expect(JSON.parse(readFileSync(entry, 'utf8'))).toMatchObject({ files: first!.files });
+  });
+
+  it('leaves no temporary files, and removes those of processes that died', async () => {
+    const charts = await vendored();
+    const ctx = context(charts);
+    mkdirSync(join(ctx.cacheDir, 'tmp'), { recursive: true });
+    writeFileSync(join(ctx.cacheDir, 'tmp', 'values-999999-dev-argocd.json'), '{}');
+    writeFileSync(join(ctx.cacheDir, 'tmp', `values-dev-argocd.${process.pid}.tmp`), '{}');
+    await expect(renderReleases([request({ port: 'eighty' })], ctx)).rejects.toThrow();
+    await renderReleases([request({ replicas: 5 })], ctx);
+    expect(readdirSync(join(ctx.cacheDir, 'tmp'))).toEqual([`values-dev-argocd.${process.pid}.tmp`]);
+    expect(readdirSync(join(ctx.cacheDir, 'renders')).filter((f) => !f.endsWith('.json'))).toEqual([]);
+  });
+
+  it('reports the problems of every failing release, not only the first', async () => {
+    const charts = await vendored();
+    const error = await renderReleases([request({ port: 'eighty' }), request({ random: true }, { app: 'other' })], context(charts)).catch((e: Error) => e);
+    expect((error as SynthError).problems).toEqual([
+      expect.stringMatching(/^test\/demo: demo@1\.0\.0: Deployment "demo": spec\.template\.spec\.containers\[0\]\.ports\[0\]\.containerPort: must be integer/),
+      expect.stringMatching(/^test\/other: demo@1\.0\.0: two renders of the same input differ/),
+    ]);
   });
 });

@@ -51,7 +51,7 @@ describe('validateObject: core kinds', () => {
 
   it('rejects an unknown field (spec.replica typo) with its path', () => {
     const problems = validateObject(deployment({ ...validDeploymentSpec, replica: 2 }));
-    expect(problems).toEqual([{ path: 'spec.replica', message: 'unknown field "replica"' }]);
+    expect(problems).toEqual([{ path: 'spec.replica', message: 'unknown field "replica"; did you mean "replicas"?' }]);
   });
 
   it('rejects a wrong type', () => {
@@ -80,7 +80,7 @@ describe('validateObject: core kinds', () => {
   it('rejects an unknown field under a container', () => {
     const problems = validateObject(deployment({ ...validDeploymentSpec, template: podTemplate({ imagePullPolcy: 'Always' }) }));
     expect(problems).toEqual([
-      { path: 'spec.template.spec.containers[0].imagePullPolcy', message: 'unknown field "imagePullPolcy"' },
+      { path: 'spec.template.spec.containers[0].imagePullPolcy', message: 'unknown field "imagePullPolcy"; did you mean "imagePullPolicy"?' },
     ]);
   });
 
@@ -137,7 +137,7 @@ describe('validateObject: core kinds', () => {
 
   it('validates the items of a v1 List', () => {
     const list = { apiVersion: 'v1', kind: 'List', items: [deployment(validDeploymentSpec), deployment({ ...validDeploymentSpec, replica: 1 })] };
-    expect(validateObject(list)).toEqual([{ path: 'items[1].spec.replica', message: 'unknown field "replica"' }]);
+    expect(validateObject(list)).toEqual([{ path: 'items[1].spec.replica', message: 'unknown field "replica"; did you mean "replicas"?' }]);
   });
 
   it('reports an unknown kind', () => {
@@ -167,14 +167,14 @@ describe('validateObject: CRD kinds', () => {
   it('accepts a valid ExternalSecret and rejects an unknown spec field', () => {
     expect(validateObject(externalSecret(esSpec))).toEqual([]);
     expect(validateObject(externalSecret({ ...esSpec, refreshInterva: '1h' }))).toEqual([
-      { path: 'spec.refreshInterva', message: 'unknown field "refreshInterva"' },
+      { path: 'spec.refreshInterva', message: 'unknown field "refreshInterva"; did you mean "refreshInterval"?' },
     ]);
   });
 
   it('validates CRD metadata as ObjectMeta', () => {
     const obj = externalSecret(esSpec);
     obj.metadata = { name: 'db', lables: { a: 'b' } };
-    expect(validateObject(obj)).toEqual([{ path: 'metadata.lables', message: 'unknown field "lables"' }]);
+    expect(validateObject(obj)).toEqual([{ path: 'metadata.lables', message: 'unknown field "lables"; did you mean "labels"?' }]);
   });
 
   const appSpec = {
@@ -193,7 +193,7 @@ describe('validateObject: CRD kinds', () => {
     });
     expect(validateObject(app(appSpec))).toEqual([]);
     expect(validateObject(app({ ...appSpec, destination: { ...appSpec.destination, nameSpace: 'x' } }))).toEqual([
-      { path: 'spec.destination.nameSpace', message: 'unknown field "nameSpace"' },
+      { path: 'spec.destination.nameSpace', message: 'unknown field "nameSpace"; did you mean "namespace"?' },
     ]);
   });
 
@@ -210,7 +210,7 @@ describe('validateObject: CRD kinds', () => {
     });
     expect(validateObject(appSet([{ list: { elements: [{ name: 'a' }, { name: 'b' }] } }]))).toEqual([]);
     expect(validateObject(appSet([{ list: { elements: [], elemnts: [] } }]))).toEqual([
-      { path: 'spec.generators[0].list.elemnts', message: 'unknown field "elemnts"' },
+      { path: 'spec.generators[0].list.elemnts', message: 'unknown field "elemnts"; did you mean "elements"?' },
     ]);
   });
 
@@ -223,7 +223,7 @@ describe('validateObject: CRD kinds', () => {
     });
     const podTemplateContent = { spec: { containers: [{ name: 'elasticsearch', anything: { goes: [1, 'two'] } }] }, madeUp: true };
     expect(validateObject(es({ podTemplate: podTemplateContent, config: { 'node.store.allow_mmap': false } }))).toEqual([]);
-    expect(validateObject(es({ cont: 3 }))).toEqual([{ path: 'spec.nodeSets[0].cont', message: 'unknown field "cont"' }]);
+    expect(validateObject(es({ cont: 3 }))).toEqual([{ path: 'spec.nodeSets[0].cont', message: 'unknown field "cont"; did you mean "count"?' }]);
   });
 });
 

@@ -1,45 +1,21 @@
 import { ApiObject } from 'cdk8s';
-import type { Construct } from 'constructs';
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { addons } from '../charts';
 import { AddonChart, type AddonClass } from '../charts/lib/addon-chart';
 import { AlbIngress } from '../charts/lib/alb-ingress';
-import type { EnvironmentConfig } from '../config/types';
 import { repoRoot } from '../synth/paths';
 import { synthesize } from '../synth/pipeline';
 import { distFiles, synthToDist } from '../synth/synth-to-dist';
 import { BOT_FILE } from '../synth/write-dist';
 import { compliantPod } from './fixtures/policy';
-import { tempDir } from './helpers';
-
-/** Every file under a directory, by relative path. */
-function tree(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else out[relative(dir, p)] = readFileSync(p, 'utf8');
-    }
-  };
-  if (existsSync(dir)) walk(dir);
-  return out;
-}
+import { tempDir, tree } from './helpers';
+import { withAddon } from './test-addon';
 
 /** Replaces the external-dns addon (nothing depends on it) with one that emits `spec` on a Deployment. */
-function withDeployment(spec: Record<string, unknown>): AddonClass[] {
-  class Bad extends AddonChart {
-    static readonly app = 'external-dns';
-    static readonly dependsOn = [] as const;
-    constructor(scope: Construct, env: EnvironmentConfig) {
-      super(scope, { env, app: 'external-dns' });
-      new ApiObject(this, 'D', { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' }, spec });
-    }
-  }
-  return [...addons.filter((a) => a.app !== 'external-dns'), Bad];
-}
+const withDeployment = (spec: Record<string, unknown>) =>
+  withAddon('external-dns', (chart) => new ApiObject(chart, 'D', { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' }, spec }));
 
 /** A pod that passes every policy check, on the default ServiceAccount. */
 const { serviceAccountName: _account, ...podSpec } = compliantPod();
@@ -67,6 +43,7 @@ describe('synth', () => {
     expect(Object.keys(lbc.files)).toContain('app.json');
     expect(Object.keys(lbc.files)).toContain('values/aws-load-balancer-controller.yaml');
     expect(Object.keys(lbc.files)).toContain('manifests/deployment-aws-load-balancer-controller.yaml');
+    // After External Secrets: its VPC id comes from SSM.
     expect(JSON.parse(lbc.files['app.json']!)).toMatchObject({ name: 'aws-load-balancer-controller', namespace: 'kube-system', layer: 1 });
     expect(result.apps.find((a) => a.app === 'external-dns')!.layer).toBe(1);
   });
@@ -90,16 +67,10 @@ describe('synth', () => {
     await synthToDist({ distDir: dist });
     const before = tree(dist);
     const mtime = statSync(join(dist, 'dev', 'cluster-config', 'app.json')).mtimeMs;
-    class Throws extends AddonChart {
-      static readonly app = 'cluster-config';
-      static readonly dependsOn = [] as const;
-      constructor(scope: Construct, env: EnvironmentConfig) {
-        super(scope, { env, app: 'cluster-config' });
-        throw new Error(`${this.where}: boom`);
-      }
-    }
-    const failing = [...addons.filter((a) => a.app !== 'cluster-config'), Throws];
-    await expect(synthToDist({ distDir: dist, addons: failing })).rejects.toThrow('dev/cluster-config: boom');
+    const failing = withAddon('cluster-config', (chart) => {
+      throw new Error(`${chart.where}: boom`);
+    });
+    await expect(synthToDist({ distDir: dist, addons: failing })).rejects.toThrow('2 problems:\n  dev/cluster-config:\n    - boom\n  prod/cluster-config:\n    - boom');
     expect(tree(dist)).toEqual(before);
     expect(statSync(join(dist, 'dev', 'cluster-config', 'app.json')).mtimeMs).toBe(mtime);
     expect(readdirSync(join(dist, '..')).filter((f) => f.startsWith('.dist-'))).toEqual([]);
@@ -146,24 +117,10 @@ describe('validation during synth', () => {
 
 describe('cross-object checks', () => {
   it('rejects an Ingress whose backend Service the app neither renders nor declares', async () => {
-    class NoBackend extends AddonChart {
-      static readonly app = 'prometheus';
-      static readonly dependsOn = [] as const;
-      constructor(scope: Construct, env: EnvironmentConfig) {
-        super(scope, { env, app: 'prometheus' });
-        new AlbIngress(this, 'I', { app: 'prometheus', host: 'grafana', backend: { service: 'grafana', port: 80 } });
-      }
-    }
-    class Declared extends AddonChart {
-      static readonly app = 'prometheus';
-      static readonly dependsOn = ['aws-load-balancer-controller'] as const;
-      constructor(scope: Construct, env: EnvironmentConfig) {
-        super(scope, { env, app: 'prometheus', runtimeObjects: [{ kind: 'Service', name: 'grafana', ports: [80], createdBy: 'test', source: { kind: 'Ingress', name: 'grafana' } }] });
-        new AlbIngress(this, 'I', { app: 'prometheus', host: 'grafana', backend: { service: 'grafana', port: 80 } });
-      }
-    }
     const base = addons.filter((a) => ['external-secrets', 'aws-load-balancer-controller', 'cluster-config', 'external-dns'].includes(a.app));
-    await expect(synthesize({ environments: ['dev'], addons: [...base, NoBackend] })).rejects.toThrow('dev/prometheus: Ingress "grafana": backend Service "grafana" is not part of this app');
-    await expect(synthesize({ environments: ['dev'], addons: [...base, Declared] })).resolves.toBeDefined();
+    const ingress = (chart: AddonChart) => new AlbIngress(chart, 'I', { app: 'prometheus', host: 'grafana', backend: { service: 'grafana', port: 80 } });
+    const declared = { runtimeObjects: [{ kind: 'Service', name: 'grafana', ports: [80], createdBy: 'test', source: { kind: 'Ingress', name: 'grafana' } }] } as const;
+    await expect(synthesize({ environments: ['dev'], addons: withAddon('prometheus', ingress, {}, base) })).rejects.toThrow('dev/prometheus: Ingress "grafana": backend Service "grafana" is not part of this app');
+    await expect(synthesize({ environments: ['dev'], addons: withAddon('prometheus', ingress, declared, base) })).resolves.toBeDefined();
   });
 });

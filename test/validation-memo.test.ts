@@ -1,3 +1,5 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { validateObject } from '../synth/schema-validate';
 import { ValidationMemo } from '../synth/validation-memo';
@@ -34,6 +36,20 @@ describe('ValidationMemo', () => {
     expect(memo.validate(invalid)).not.toEqual([]);
     memo.save();
     expect(new ValidationMemo(dir, 'v1').validate(invalid)).toEqual([{ path: 'data.k', message: expect.stringContaining('string') }]);
+    expect(validations()).toBe(2);
+  });
+
+  it('discards a damaged memo with a warning naming the file, and validates again', () => {
+    const dir = tempDir();
+    const memo = new ValidationMemo(dir, 'v1');
+    memo.validate(valid);
+    memo.save();
+    const file = join(dir, 'validated', 'v1.json');
+    writeFileSync(file, readFileSync(file, 'utf8').slice(0, 30));
+    const warnings: string[] = [];
+    expect(new ValidationMemo(dir, 'v1', (w) => warnings.push(w)).validate(valid)).toEqual([]);
+    expect(warnings).toEqual([`warning: discarded validation memo ${file}: Unterminated string in JSON at position 30`]);
+    expect(existsSync(file)).toBe(false);
     expect(validations()).toBe(2);
   });
 });

@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Testing } from 'cdktf';
 import { describe, expect, it } from 'vitest';
-import { buildApp } from '../../infra/app';
+import { buildApp, describeSynth } from '../../infra/app';
 import { repoRoot } from '../../infra/common';
 import { loadEnvironment } from '../../config/environments';
 import { BootstrapStack } from '../../infra/stacks/bootstrap';
@@ -26,6 +26,8 @@ describe('infra synth', () => {
     const second = fs.mkdtempSync(path.join(os.tmpdir(), 'infra-synth-b-'));
     const { app } = buildApp({ distRoot: FIXTURE_DIST, outdir: second });
     app.synth();
+    const stacks = 'secrets, cluster, data, certificate, access, bootstrap';
+    expect(describeSynth(app, path.dirname(second))).toBe(`12 stacks (dev: ${stacks}; prod: ${stacks}), 21 files written to ${path.basename(second)}/ (manifest.json, stacks/<stack>/)`);
     const a = readTree(first);
     const b = readTree(second);
     expect(Object.keys(b).sort()).toEqual(Object.keys(a).sort());
