@@ -40,9 +40,9 @@ const RDS_SPECIAL = '!#$%&()*+,-.:;<=>?[]^_{|}~';
 
 export const contract = {
   'cluster-config': { namespace: 'kube-system', params: {}, readsFrom: [], serviceAccounts: {}, hosts: {} },
-  'external-secrets': { namespace: 'kube-system', params: {}, readsFrom: [], serviceAccounts: {}, hosts: {} },
+  'external-secrets': { namespace: 'external-secrets', params: {}, readsFrom: [], serviceAccounts: {}, hosts: {} },
   'aws-load-balancer-controller': {
-    namespace: 'kube-system',
+    namespace: 'aws-load-balancer-controller',
     // Pods get no instance metadata (hop limit 1), where the controller would look the VPC up.
     params: { vpc_id: fromInfra('vpc-id') },
     readsFrom: [],
@@ -53,7 +53,7 @@ export const contract = {
     hosts: {},
   },
   'external-dns': {
-    namespace: 'kube-system',
+    namespace: 'external-dns',
     params: { cloudflare_api_token: input('cloudflare_api_token') },
     readsFrom: [],
     serviceAccounts: { 'external-dns-ssm-reader': SSM_READ, 'external-dns': { access: ['route53-records'] } },

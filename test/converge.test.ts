@@ -159,7 +159,7 @@ describe('planted breaks', () => {
     const ingress: KubeObject = {
       apiVersion: 'networking.k8s.io/v1',
       kind: 'Ingress',
-      metadata: { name: 'early', namespace: 'kube-system' },
+      metadata: { name: 'early' },
       spec: { rules: [{ host: 'x.dev.example.com' }] },
     };
     expect(problemsOf('dev', plant('dev', 'external-dns', ingress))).toEqual([

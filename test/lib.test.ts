@@ -141,7 +141,7 @@ describe('UpstreamChart', () => {
   it('records a render request with the version from the environment', () => {
     const c = chart('external-secrets');
     const u = new UpstreamChart(c, 'C', { chart: 'external-secrets', release: 'external-secrets', values: { installCRDs: true } });
-    expect(u.request).toMatchObject({ env: 'prod', app: 'external-secrets', chart: 'external-secrets', version: '0.9.18', namespace: 'kube-system', includeCrds: true, mode: 'render' });
+    expect(u.request).toMatchObject({ env: 'prod', app: 'external-secrets', chart: 'external-secrets', version: '0.9.18', namespace: 'external-secrets', includeCrds: true, mode: 'render' });
     expect(Testing.synth(c)).toEqual([]);
   });
 
@@ -150,7 +150,7 @@ describe('UpstreamChart', () => {
     const env = { ...prod, apps: { ...prod.apps, 'external-secrets': { enabled: true, chartMode: 'inflate' as const } } };
     const chartFor = () => new AddonChart(Testing.app(), { env, app: 'external-secrets' });
     expect(() => new UpstreamChart(chartFor(), 'C', { chart: 'external-secrets', release: 'r', namespace: 'other', values: {} })).toThrow(
-      'prod/external-secrets: chart external-secrets: inflate mode needs the release namespace "other" to be the app\'s namespace "kube-system"',
+      'prod/external-secrets: chart external-secrets: inflate mode needs the release namespace "other" to be the app\'s namespace "external-secrets"',
     );
     expect(new UpstreamChart(chartFor(), 'D', { chart: 'external-secrets', release: 'd', values: {} }).request.mode).toBe('inflate');
   });

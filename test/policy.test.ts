@@ -97,7 +97,7 @@ describe('policy at synth', () => {
   it('fails synth with one table of every finding, across environments', async () => {
     const error = await synthesize({ addons: withObjects(hostPath) }).catch((e: Error) => e);
     expect(String(error)).toContain('policy: 2 finding(s) without a waiver');
-    expect(String(error)).toMatch(/dev\/external-dns\s+no-host-path\s+Deployment kube-system\/web\s+volume "logs" mounts the node's \/var\/log/);
+    expect(String(error)).toMatch(/dev\/external-dns\s+no-host-path\s+Deployment external-dns\/web\s+volume "logs" mounts the node's \/var\/log/);
     expect(String(error)).toMatch(/prod\/external-dns\s+no-host-path/);
   });
 

@@ -44,7 +44,7 @@ describe('synth', () => {
     expect(Object.keys(lbc.files)).toContain('values/aws-load-balancer-controller.yaml');
     expect(Object.keys(lbc.files)).toContain('manifests/deployment-aws-load-balancer-controller.yaml');
     // After External Secrets: its VPC id comes from SSM.
-    expect(JSON.parse(lbc.files['app.json']!)).toMatchObject({ name: 'aws-load-balancer-controller', namespace: 'kube-system', layer: 1 });
+    expect(JSON.parse(lbc.files['app.json']!)).toMatchObject({ name: 'aws-load-balancer-controller', namespace: 'aws-load-balancer-controller', layer: 1 });
     expect(result.apps.find((a) => a.app === 'external-dns')!.layer).toBe(1);
   });
 
