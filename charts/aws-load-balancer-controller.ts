@@ -1,9 +1,11 @@
+import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import type { Construct } from 'constructs';
+import { contract } from '../config/contract';
+import { ADMIN_INGRESS_CLASS, loadBalancerGroup, PUBLIC_INGRESS_CLASS, publicApps, TLS_POLICY } from '../config/exposure';
 import { images } from '../config/images';
 import type { EnvironmentConfig } from '../config/types';
 import { AddonChart } from './lib/addon-chart';
-import { ALB_INGRESS_CLASS } from './lib/alb-ingress';
 import { HookJob, hookAnnotations } from './lib/hook-job';
 import { IrsaServiceAccount } from './lib/irsa-service-account';
 import { SsmSecret } from './lib/ssm-secret';
@@ -12,13 +14,21 @@ import { UpstreamChart } from './lib/upstream-chart';
 const WEBHOOK = 'aws-load-balancer-webhook';
 const TLS_SECRET = 'aws-load-balancer-tls';
 const CERTGEN = 'aws-load-balancer-certgen';
+/**
+ * The chart's webhooks skip objects with this label (their objectSelector), so the controller's own
+ * IngressClassParams can be re-applied while its webhook is down.
+ */
+const CONTROLLER_LABELS = { 'app.kubernetes.io/name': 'aws-load-balancer-controller' };
 /** The container environment variable that carries the VPC ID. */
 const VPC_ID_VAR = 'AWS_VPC_ID';
 
 /**
- * AWS Load Balancer Controller: turns the `alb` Ingresses into one shared ALB. The chart owns the
- * `alb` IngressClass and its IngressClassParams, which carry the ACM certificate (the seed had a
- * second owner for it in Terraform).
+ * AWS Load Balancer Controller: turns Ingresses into two ALBs (config/exposure.ts). Each has an
+ * IngressClass whose IngressClassParams fix its load balancer group, scheme, TLS policy, allowed
+ * sources and the ACM certificate (the seed had a second owner for it in Terraform); the
+ * controller gives those parameters precedence over any Ingress annotation. The admin class
+ * accepts `adminAllowedCidrs` only; the public class admits Ingresses only from the namespaces of
+ * the apps with public hosts.
  *
  * The chart would generate a new webhook CA and key on every render (a private key in git, and a
  * diff on every synth). Instead its Secret is left out and a hook Job creates a self-signed
@@ -71,18 +81,35 @@ export class AwsLoadBalancerController extends AddonChart {
         },
         // Only Ingresses are used; LoadBalancer Services stay with the in-tree controller.
         enableServiceMutatorWebhook: false,
-        createIngressClassResource: true,
-        ingressClass: ALB_INGRESS_CLASS,
-        ingressClassParams: {
-          create: true,
-          name: ALB_INGRESS_CLASS,
-          spec: env.certificateArn !== undefined ? { certificateArn: [env.certificateArn] } : {},
-        },
+        // Both IngressClasses are rendered below, with their parameters.
+        createIngressClassResource: false,
+        ingressClassParams: { create: false },
       },
       exclude: [{ kind: 'Secret', name: TLS_SECRET }],
       patches: [dropCaBundle('MutatingWebhookConfiguration', 2), dropCaBundle('ValidatingWebhookConfiguration', 3)],
     });
     this.certgen();
+    const certificate = env.certificateArn !== undefined ? { certificateArn: [env.certificateArn] } : {};
+    this.ingressClass(ADMIN_INGRESS_CLASS, { inboundCIDRs: [...env.adminAllowedCidrs], ...certificate });
+    this.ingressClass(PUBLIC_INGRESS_CLASS, {
+      namespaceSelector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: publicApps().map((a) => contract[a].namespace) }] },
+      ...certificate,
+    });
+  }
+
+  /** An IngressClass of this controller and the parameters that make its load balancer. */
+  private ingressClass(name: string, spec: Record<string, unknown>): void {
+    const group = loadBalancerGroup(this.env.clusterName, name);
+    new ApiObject(this, `${name}-params`, {
+      apiVersion: 'elbv2.k8s.aws/v1beta1',
+      kind: 'IngressClassParams',
+      metadata: { name, labels: CONTROLLER_LABELS },
+      spec: { group: { name: group }, scheme: 'internet-facing', sslPolicy: TLS_POLICY, ...spec },
+    });
+    new k8s.KubeIngressClass(this, `${name}-class`, {
+      metadata: { name, labels: CONTROLLER_LABELS },
+      spec: { controller: 'ingress.k8s.aws/alb', parameters: { apiGroup: 'elbv2.k8s.aws', kind: 'IngressClassParams', name } },
+    });
   }
 
   /** The hook Jobs that create the webhook certificate and patch the CA in, with their RBAC. */

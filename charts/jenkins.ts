@@ -300,7 +300,7 @@ function indent(text: string, spaces: number): string {
   return text.split('\n').map((l) => (l === '' ? l : pad + l)).join('\n');
 }
 
-/** Init script: one build at start-up, so the job's githubPush() trigger gets registered (seed J8). */
+/** Init script: one build at start-up, so the job's pollSCM trigger gets registered (a declarative trigger takes effect on the first run; seed J8). */
 function triggerScript(): string {
   return [
     'import hudson.model.Cause',

@@ -78,6 +78,7 @@ const environments: Readonly<Record<EnvironmentName, EnvironmentConfig>> = {
     git: { repoUrl: 'https://github.com/example/gitops-platform.git', revision: 'main' },
     nodePools: { cicd: cicdPool, apps: { ...appsPool, maxSize: 2 } },
     apiAllowedCidrs: ['203.0.113.0/24'],
+    adminAllowedCidrs: ['203.0.113.0/24'],
     clusterAdmins: ['arn:aws:iam::111111111111:role/platform-admin'],
     charts: defaultChartVersions,
     apps: {
@@ -99,6 +100,7 @@ const environments: Readonly<Record<EnvironmentName, EnvironmentConfig>> = {
     git: { repoUrl: 'https://github.com/example/gitops-platform.git', revision: 'main' },
     nodePools: { cicd: cicdPool, apps: appsPool },
     apiAllowedCidrs: ['203.0.113.0/24'],
+    adminAllowedCidrs: ['203.0.113.0/24'],
     clusterAdmins: ['arn:aws:iam::222222222222:role/platform-admin'],
     charts: defaultChartVersions,
     apps: {

@@ -177,6 +177,8 @@ export const environmentConfig = strictObject({
   nodePools: recordOf(nodePoolName.options, nodePool),
   /** CIDRs allowed to reach the EKS public API endpoint. */
   apiAllowedCidrs: listOf(matching(CIDR, 'an IPv4 CIDR like 203.0.113.0/24'), 1),
+  /** CIDRs allowed to reach the admin UIs (every host not in config/exposure.ts PUBLIC_HOSTS). */
+  adminAllowedCidrs: listOf(matching(CIDR, 'an IPv4 CIDR like 203.0.113.0/24'), 1),
   /** IAM principal ARNs given EKS cluster-admin access entries (humans, CI deployers). */
   clusterAdmins: listOf(matching(/^arn:aws:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/, 'an IAM role or user ARN')),
   /** Pinned upstream chart versions; see `chart-versions.ts`. */

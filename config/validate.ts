@@ -43,6 +43,7 @@ function crossFieldProblems(env: EnvironmentConfig): FieldProblem[] {
     check(env.certificateArn.startsWith(prefix), 'certificateArn', `must start with ${prefix}`);
   }
   check(!env.apiAllowedCidrs.includes('0.0.0.0/0'), 'apiAllowedCidrs', '0.0.0.0/0 would open the API endpoint to everyone');
+  check(!env.adminAllowedCidrs.includes('0.0.0.0/0'), 'adminAllowedCidrs', '0.0.0.0/0 would open the admin UIs to everyone');
   for (const [name, pool] of Object.entries(env.nodePools)) {
     const field = `nodePools.${name}`;
     check(pool.maxSize >= pool.minSize, `${field}.maxSize`, `must be >= minSize (${pool.minSize}), got ${pool.maxSize}`);

@@ -187,6 +187,12 @@ describe('Jenkinsfile', () => {
     });
   });
 
+  it('polls git: Jenkins is admin-only, so GitHub\'s push webhook cannot reach it', () => {
+    const triggers = block(read('Jenkinsfile'), 'triggers');
+    expect(triggers).toContain("pollSCM('H/2 * * * *')");
+    expect(triggers).not.toContain('githubPush');
+  });
+
   it('checks out with the credential JCasC creates (item 5)', () => {
     const checkout = stage('Checkout').body;
     expect(checkout).toContain('userRemoteConfigs: [[url: env.REPO_URL, credentialsId: env.GIT_CREDENTIALS_ID]]');

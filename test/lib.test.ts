@@ -42,7 +42,7 @@ describe('AddonChart imageUpdater', () => {
 });
 
 describe('AlbIngress', () => {
-  it('joins the shared ALB with HTTPS redirect and an ExternalDNS host', () => {
+  it('puts an admin UI on the admin load balancer, with HTTPS redirect and an ExternalDNS host', () => {
     const c = chart('prometheus');
     new AlbIngress(c, 'I', { app: 'prometheus', host: 'grafana', backend: { service: 'grafana', port: 80 }, order: 5, healthCheckPath: '/login' });
     const [ing] = byKind(c, 'Ingress');
@@ -51,14 +51,20 @@ describe('AlbIngress', () => {
     expect(ing.spec.ingressClassName).toBe('alb');
     expect(ing.spec.rules).toEqual([{ host: 'grafana.example.com', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'grafana', port: { number: 80 } } } }] } }]);
     expect(ing.metadata.annotations).toMatchObject({
-      'alb.ingress.kubernetes.io/group.name': 'django-prod',
-      'alb.ingress.kubernetes.io/scheme': 'internet-facing',
       'alb.ingress.kubernetes.io/target-type': 'ip',
       'alb.ingress.kubernetes.io/ssl-redirect': '443',
       'alb.ingress.kubernetes.io/group.order': '5',
       'alb.ingress.kubernetes.io/healthcheck-path': '/login',
       'external-dns.alpha.kubernetes.io/hostname': 'grafana.example.com',
     });
+    // The load balancer, its sources and TLS policy come from the class's parameters, not from here.
+    for (const k of ['group.name', 'scheme', 'inbound-cidrs', 'ssl-policy']) expect(ing.metadata.annotations).not.toHaveProperty(`alb.ingress.kubernetes.io/${k}`);
+  });
+
+  it('puts a public host on the public load balancer', () => {
+    const c = chart('django');
+    new AlbIngress(c, 'I', { app: 'django', host: 'web', backend: { service: 'django', port: 80 } });
+    expect(byKind(c, 'Ingress')[0].spec.ingressClassName).toBe('alb-public');
   });
 
   it('rejects bad props naming environment, app and object', () => {

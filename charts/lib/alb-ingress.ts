@@ -1,10 +1,8 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { hostName, type AppName, type HostName } from '../../config/contract';
+import { ADMIN_INGRESS_CLASS, isPublicHost, PUBLIC_INGRESS_CLASS } from '../../config/exposure';
 import { AddonChart } from './addon-chart';
-
-/** The IngressClass every Ingress uses; its IngressClassParams carry the ACM certificate. */
-export const ALB_INGRESS_CLASS = 'alb';
 
 /** Props for {@link AlbIngress}. */
 export interface AlbIngressProps<A extends AppName> {
@@ -32,8 +30,11 @@ export interface AlbIngressProps<A extends AppName> {
 }
 
 /**
- * An Ingress on the cluster's one shared, internet-facing ALB: target type ip, HTTP redirected to
- * HTTPS, the certificate from the `alb` IngressClassParams, the DNS record created by ExternalDNS.
+ * An Ingress on one of the cluster's two internet-facing ALBs (config/exposure.ts): the public one
+ * for hosts listed in `PUBLIC_HOSTS`, the admin one (reachable from `adminAllowedCidrs` only) for
+ * every other host. Load balancer, allowed sources, TLS policy and certificate come from the
+ * IngressClass's parameters, which no annotation here can override; target type ip, HTTP redirected
+ * to HTTPS, the DNS record created by ExternalDNS.
  */
 export class AlbIngress<A extends AppName> extends Construct {
   /** The full host name, e.g. `grafana.example.com`. */
@@ -59,8 +60,6 @@ export class AlbIngress<A extends AppName> extends Construct {
 
     this.host = hostName(chart.env.domain, props.app, props.host);
     const annotations: Record<string, string> = {
-      'alb.ingress.kubernetes.io/group.name': chart.env.clusterName,
-      'alb.ingress.kubernetes.io/scheme': 'internet-facing',
       'alb.ingress.kubernetes.io/target-type': 'ip',
       'alb.ingress.kubernetes.io/listen-ports': '[{"HTTP":80},{"HTTPS":443}]',
       'alb.ingress.kubernetes.io/ssl-redirect': '443',
@@ -75,7 +74,7 @@ export class AlbIngress<A extends AppName> extends Construct {
     new k8s.KubeIngress(this, 'Resource', {
       metadata: { name, annotations },
       spec: {
-        ingressClassName: ALB_INGRESS_CLASS,
+        ingressClassName: isPublicHost(props.app, props.host) ? PUBLIC_INGRESS_CLASS : ADMIN_INGRESS_CLASS,
         rules: [
           {
             host: this.host,
