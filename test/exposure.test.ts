@@ -42,7 +42,7 @@ describe.each(['dev', 'prod'])('%s load balancers', (envName) => {
       grafana: 'alb',
       sonarqube: 'alb',
     });
-    for (const i of ingresses) expect(i.metadata.annotations['alb.ingress.kubernetes.io/ssl-redirect'], i.metadata.name).toBe('443');
+    for (const i of ingresses) expect(i.metadata.annotations?.['alb.ingress.kubernetes.io/ssl-redirect'], i.metadata.name).toBe('443');
   });
 });
 
