@@ -72,6 +72,9 @@ export class AwsLoadBalancerController extends AddonChart {
         vpcId: `$(${VPC_ID_VAR})`,
         envFrom: [{ name: VPC_ID_VAR, valueFrom: { secretKeyRef: { name: vpc.secretName, key: 'vpcId' } } }],
         replicaCount: 2,
+        // Pod Security "restricted": the chart's defaults lack the seccomp profile and dropped capabilities.
+        podSecurityContext: { fsGroup: 65534, seccompProfile: { type: 'RuntimeDefault' } },
+        securityContext: { readOnlyRootFilesystem: true, runAsNonRoot: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
         nodeSelector: this.nodeSelector('cicd'),
         resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '256Mi' } },
         serviceAccount: {

@@ -52,6 +52,8 @@ export class EckOperator extends AddonChart {
       release: 'eck-operator',
       values: {
         nodeSelector: this.nodeSelector('cicd'),
+        // Pod Security "restricted": the chart's pod context lacks the seccomp profile.
+        podSecurityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
         resources: { requests: { cpu: '100m', memory: '150Mi' }, limits: { cpu: 1, memory: '1Gi' } },
         config: {
           logVerbosity: '-2',

@@ -51,6 +51,7 @@ export class EckStack extends AddonChart {
     super(scope, {
       env,
       app: EckStack.app,
+      podSecurity: { level: 'baseline', reason: 'the ECK operator builds the Elasticsearch and Kibana pods here and sets no seccomp profile or dropped capabilities on them' },
       runtimeObjects: [
         { kind: 'Service', name: KIBANA_SERVICE, ports: [KIBANA_PORT, 'http'], createdBy: 'the ECK operator, for the Kibana resource', source: { kind: 'Kibana', name: KIBANA_NAME } },
         {

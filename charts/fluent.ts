@@ -39,6 +39,7 @@ export class Fluent extends AddonChart {
     super(scope, {
       env,
       app: Fluent.app,
+      podSecurity: { level: 'privileged', reason: 'Fluent Bit, which the operator runs here on every node, reads the containers\' logs from the node (hostPath /var/log)' },
       runtimeNeeds: [{
         by: { kind: 'FluentBit', name: 'fluent-bit' },
         needs: { kind: 'Service', name: elasticsearchEndpoint.service, namespace: contract['eck-stack'].namespace },

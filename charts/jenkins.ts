@@ -107,6 +107,7 @@ export class Jenkins extends AddonChart {
     super(scope, {
       env,
       app: Jenkins.app,
+      podSecurity: { level: 'baseline', reason: 'the build agents the Kubernetes plugin starts here run kaniko as root to build images' },
       runtimeNeeds: [{
         by: controller,
         needs: { kind: 'Service', name: sonarqubeEndpoint.service, namespace: contract.sonarqube.namespace },

@@ -3,6 +3,7 @@ import { monitoringStack } from '../config/monitoring';
 import type { EnvironmentConfig } from '../config/types';
 import { AddonChart } from './lib/addon-chart';
 import { AlbIngress } from './lib/alb-ingress';
+import { PodSecurityNamespace } from './lib/pod-security-namespace';
 import { SsmSecret } from './lib/ssm-secret';
 import { UpstreamChart } from './lib/upstream-chart';
 
@@ -16,6 +17,8 @@ export const ADMISSION_SECRET = `${RELEASE}-admission`;
 const ADMISSION_WEBHOOK = `${RELEASE}-admission`;
 /** The chart's node-exporter DaemonSet (needs the node's namespaces and filesystems). */
 const NODE_EXPORTER = `${RELEASE}-prometheus-node-exporter`;
+/** node-exporter's own namespace: it needs the host's namespaces, the rest of the app does not. */
+const NODE_EXPORTER_NAMESPACE = 'prometheus-node-exporter';
 
 /**
  * Prometheus (kube-prometheus-stack 58.5.3): Prometheus operator, Prometheus, Alertmanager,
@@ -64,9 +67,14 @@ export class Prometheus extends AddonChart {
         { group: 'admissionregistration.k8s.io', kind: 'ValidatingWebhookConfiguration', name: ADMISSION_WEBHOOK, jqPathExpressions: ['.webhooks[]?.clientConfig.caBundle'] },
       ],
       policyWaivers: [
-        { check: 'pod-security-baseline', kind: 'DaemonSet', name: NODE_EXPORTER, reason: 'node-exporter reports the node itself: hostNetwork for its interfaces, hostPID for its processes' },
-        { check: 'no-host-path', kind: 'DaemonSet', name: NODE_EXPORTER, reason: 'node-exporter reads the node\'s /proc, /sys and root filesystem (read-only mounts) for node metrics' },
+        { check: 'pod-security-baseline', kind: 'DaemonSet', name: NODE_EXPORTER, namespace: NODE_EXPORTER_NAMESPACE, reason: 'node-exporter reports the node itself: hostNetwork for its interfaces, hostPID for its processes' },
+        { check: 'no-host-path', kind: 'DaemonSet', name: NODE_EXPORTER, namespace: NODE_EXPORTER_NAMESPACE, reason: 'node-exporter reads the node\'s /proc, /sys and root filesystem (read-only mounts) for node metrics' },
       ],
+    });
+    new PodSecurityNamespace(this, 'NodeExporterNamespace', {
+      name: NODE_EXPORTER_NAMESPACE,
+      level: 'privileged',
+      reason: 'node-exporter runs with the host network and PID namespaces and reads the node\'s /proc, /sys and / (each waived in the policy table)',
     });
     const settings = env.apps.prometheus;
     const cicd = this.nodeSelector('cicd');
@@ -126,7 +134,7 @@ export class Prometheus extends AddonChart {
           admin: { existingSecret: admin.secretName, userKey: 'admin-user', passwordKey: 'admin-password' },
         },
         'kube-state-metrics': { nodeSelector: cicd },
-        'prometheus-node-exporter': { tolerations: [{ operator: 'Exists' }] },
+        'prometheus-node-exporter': { tolerations: [{ operator: 'Exists' }], namespaceOverride: NODE_EXPORTER_NAMESPACE },
       },
     });
     new AlbIngress(this, 'Ingress', {

@@ -4,6 +4,7 @@
  * of them spells the names again.
  */
 import { contract, type AppName, type OwnParamKey } from './contract';
+import type { PodSecurityLevel } from './pod-security';
 
 /** The app that runs Argo CD (infra's bootstrap installs its chart once, then it manages itself). */
 export const ARGOCD_APP = 'argocd' satisfies AppName;
@@ -11,6 +12,8 @@ export const ARGOCD_APP = 'argocd' satisfies AppName;
 export const ARGOCD_NAMESPACE = contract.argocd.namespace;
 /** Helm release of the argo-cd chart; the chart names its objects `<release>-argocd-<component>`. */
 export const ARGOCD_RELEASE = 'argo-cd';
+/** The Pod Security level of the Argo CD namespace (the bootstrap creates it with these labels). */
+export const ARGOCD_POD_SECURITY = 'restricted' satisfies PodSecurityLevel;
 /** The generated ApplicationSet (synth/applicationset.ts). */
 export const APPLICATIONSET_NAME = 'platform';
 

@@ -94,6 +94,8 @@ export class ProviderIndex {
       const p: Provider = { owner: app.app, what: describeObject(o, app.namespace), at, source: o };
       byRef.set(`${o.kind}/${o.name}`, o);
       this.add(`object:${o.kind}/${o.namespace ?? ''}/${o.name}`, p);
+      // Argo CD applies Namespace objects first in their wave (gitops-engine kind order).
+      if (o.kind === 'Namespace' && o.apiVersion === 'v1') this.add(`ns:${o.name}`, p);
       for (const v of o.sync.provides) {
         switch (v.provide) {
           case 'crd':

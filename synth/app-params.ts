@@ -25,6 +25,8 @@ export interface AppParams {
   /** How Argo CD reads `manifests/`. */
   readonly source: 'directory' | 'kustomize';
   readonly imageUpdater?: ImageUpdaterParams;
+  /** Labels Argo CD keeps on the app's namespace (Pod Security admission); absent for kube-system. */
+  readonly namespaceLabels?: Readonly<Record<string, string>>;
   readonly chart?: ChartParams;
   /** Topological layer of the app in the dependency graph (its RollingSync step). */
   readonly layer: number;

@@ -15,7 +15,10 @@
  *   `valueFiles: [$values/{{.path.path}}/{{.chart.valuesFile}}]`, this repository as `ref: values`,
  *   and the rendered `manifests/` directory for the app's own objects;
  * - optional `imageUpdater` (see {@link ImageUpdaterParams}) → the Image Updater annotations, on
- *   that Application only, with git write-back to `env.git.revision`.
+ *   that Application only, with git write-back to `env.git.revision`;
+ * - optional `namespaceLabels` → `managedNamespaceMetadata.labels` (the Pod Security labels): with
+ *   CreateNamespace=true Argo CD applies them server-side to the destination namespace, new or
+ *   existing (v2.11 controller/sync_namespace.go).
  * Everything that differs per app is in `templatePatch` (the typed `template` cannot hold lists
  * or optional blocks coming from parameters).
  *
@@ -93,6 +96,10 @@ export function templatePatch(env: EnvironmentConfig): string {
     'spec:',
     '  syncPolicy:',
     '    syncOptions: {{ toJson .syncOptions }}',
+    '{{- if hasKey . "namespaceLabels" }}',
+    '    managedNamespaceMetadata:',
+    '      labels: {{ toJson .namespaceLabels }}',
+    '{{- end }}',
     '  ignoreDifferences: {{ toJson .ignoreDifferences }}',
     '{{- if and (hasKey . "chart") (eq .chart.mode "inflate") }}',
     '  sources:',

@@ -7,10 +7,12 @@ import { App } from 'cdk8s';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { addons as defaultAddons } from '../charts';
-import type { AddonChart, AddonClass, PublishedImage, RuntimeNeed, RuntimeObject } from '../charts/lib/addon-chart';
+import type { AddonChart, AddonClass, NamespacePodSecurity, PublishedImage, RuntimeNeed, RuntimeObject } from '../charts/lib/addon-chart';
 import type { PolicyWaiver } from '../charts/lib/policy-waiver';
 import { UpstreamChart } from '../charts/lib/upstream-chart';
 import { chartRepositories } from '../config/chart-versions';
+import { BUILTIN_NAMESPACES } from '../config/cluster-baseline';
+import { podSecurityLabels } from '../config/pod-security';
 import { environmentNames, loadEnvironment } from '../config/environments';
 import { checkSharedConfig } from '../config/validate';
 import type { EnvironmentConfig } from '../config/types';
@@ -26,6 +28,7 @@ import { helmVersion, locateHelm, type Helm } from './helm';
 import { factsOf, fileName, isClusterScoped, type ObjectFacts, toYaml } from './objects';
 import type { KubeObject } from './kube-object';
 import { cacheDir as defaultCacheDir, chartsDir as defaultChartsDir, repoRoot } from './paths';
+import { namespaceLevels, type NamespaceLevel } from './policy/namespace-levels';
 import { formatPolicyTable, policyReport, waiverKey, type PolicyRow } from './policy/report';
 import { Problems, SynthError } from './problems';
 import { renderReleases, type RenderedRelease } from './render';
@@ -62,6 +65,8 @@ export interface AppOutput {
   /** Run-time needs no field shows, and images the app pushes (for the convergence model). */
   readonly runtimeNeeds: readonly RuntimeNeed[];
   readonly publishes: readonly PublishedImage[];
+  /** The namespaces the app labels for Pod Security, with their levels. */
+  readonly podSecurity: readonly NamespacePodSecurity[];
   /** Accepted policy findings on this app's objects. */
   readonly policyWaivers: readonly PolicyWaiver[];
 }
@@ -77,6 +82,8 @@ export interface SynthResult {
   readonly policy: readonly PolicyRow[];
   /** The day-0 convergence model of each environment (converge/); a problem in one fails synth. */
   readonly models: readonly EnvironmentModel[];
+  /** The Pod Security level each namespace enforces, per environment. */
+  readonly podSecurity: readonly NamespaceLevel[];
 }
 
 /** Hash of everything that shapes rendered output besides the request itself. */
@@ -141,6 +148,7 @@ export async function synthesize(opts: SynthOptions = {}): Promise<SynthResult> 
   const apps: AppOutput[] = [];
   const policy: PolicyRow[] = [];
   const models: EnvironmentModel[] = [];
+  const podSecurity: NamespaceLevel[] = [];
   const renderedWaivers = new Set<string>();
   for (const { env, charts, layers } of built) {
     for (const chart of charts) {
@@ -156,7 +164,10 @@ export async function synthesize(opts: SynthOptions = {}): Promise<SynthResult> 
       models.push(model);
       model.problems.forEach((p) => problems.add(p));
     }
-    const report = policyReport(env.name, envApps.map((a) => ({ app: a.app, namespace: a.namespace, objects: a.objects, waivers: a.policyWaivers })), crossFindings);
+    const namespaces = namespaceLevels(env.name, envApps);
+    namespaces.problems.forEach((p) => problems.add(p));
+    podSecurity.push(...namespaces.rows);
+    const report = policyReport(env.name, envApps.map((a) => ({ app: a.app, namespace: a.namespace, objects: a.objects, waivers: a.policyWaivers })), crossFindings, namespaces.levels);
     policy.push(...report.rows);
     report.problems.forEach((p) => problems.add(p));
     report.renderedWaivers.forEach((k) => renderedWaivers.add(k));
@@ -170,7 +181,7 @@ export async function synthesize(opts: SynthOptions = {}): Promise<SynthResult> 
   problems.throwIfAny();
   memo.save();
   const rendered = releases.filter((r) => !r.cached).length;
-  return { environments: [...names], apps, rendered, cached: releases.length - rendered, warnings, policy, models };
+  return { environments: [...names], apps, rendered, cached: releases.length - rendered, warnings, policy, models, podSecurity };
 }
 
 function appOutput(env: EnvironmentConfig, chart: AddonChart, layers: string[][], releases: readonly RenderedRelease[], memo: ValidationMemo): AppOutput {
@@ -192,6 +203,7 @@ function appOutput(env: EnvironmentConfig, chart: AddonChart, layers: string[][]
     ignoreDifferences: chart.ignoreDifferences,
     source: chart.sourceType,
     ...(chart.imageUpdater ? { imageUpdater: chart.imageUpdater } : {}),
+    ...(BUILTIN_NAMESPACES.includes(chart.namespace) ? {} : { namespaceLabels: podSecurityLabels(chart.podSecurity.level, env.kubernetesVersion) }),
     ...(upstream
       ? {
           chart: {
@@ -232,6 +244,7 @@ function appOutput(env: EnvironmentConfig, chart: AddonChart, layers: string[][]
     objects: objects.sort((a, b) => a.file.localeCompare(b.file)),
     runtimeObjects: chart.runtimeObjects,
     runtimeNeeds: chart.runtimeNeeds,
+    podSecurity: chart.podSecurityNamespaces,
     publishes: chart.publishes,
     policyWaivers: chart.policyWaivers,
   };

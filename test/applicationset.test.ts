@@ -94,7 +94,14 @@ describe.each(ENVS)('the %s ApplicationSet', (envName) => {
     const retry = (appSetOf(envName).spec as any).template.spec.syncPolicy.retry;
     for (const app of appsOf(envName)) {
       const params = JSON.parse(readDist(`dist/${envName}/${app.metadata.name}/app.json`)) as AppParams;
-      expect(app.spec.syncPolicy, app.metadata.name).toEqual({ automated: { prune: true, selfHeal: true }, retry, syncOptions: params.syncOptions });
+      expect(app.spec.syncPolicy, app.metadata.name).toEqual({
+        automated: { prune: true, selfHeal: true },
+        retry,
+        syncOptions: params.syncOptions,
+        // Pod Security labels on the app's namespace (none on kube-system, which is EKS's).
+        ...(params.namespaceLabels ? { managedNamespaceMetadata: { labels: params.namespaceLabels } } : {}),
+      });
+      expect(params.namespaceLabels === undefined, app.metadata.name).toBe(params.namespace === 'kube-system');
       // Deleting an app folder deletes the app's objects with its Application.
       expect(app.metadata.finalizers, app.metadata.name).toEqual(['resources-finalizer.argocd.argoproj.io']);
     }

@@ -3,7 +3,9 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import Yaml from 'yaml';
+import { ARGOCD_POD_SECURITY } from '../config/argocd';
 import { loadEnvironment } from '../config/environments';
+import { podSecurityLabels } from '../config/pod-security';
 import type { AppOutput, SynthResult } from '../synth/pipeline';
 import { appOf, findObject, manifests, renderPlatform } from './rendered';
 
@@ -67,6 +69,10 @@ describe.each(ENVS)('argocd in %s', (envName) => {
     const svc = find(argocd(), 'Service', 'argo-cd-argocd-server');
     expect(svc.spec.ports.find((p: any) => p.port === 80).targetPort).toBe(8080);
     expect(manifests(argocd()).some((m) => m.kind === 'Service' && m.metadata.name.endsWith('-grpc'))).toBe(false);
+  });
+
+  it('labels its namespace for Pod Security as infra\'s bootstrap creates it', () => {
+    expect(JSON.parse(argocd().files['app.json']!).namespaceLabels).toEqual(podSecurityLabels(ARGOCD_POD_SECURITY, env().kubernetesVersion));
   });
 
   it('links the UI, SSO redirects and notifications to the host the Ingress serves', () => {

@@ -1,13 +1,15 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, App } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import type { AddonClass } from '../charts/lib/addon-chart';
 import { checkWaivers, POLICY_CHECKS, type PolicyCheckId, type PolicyWaiver } from '../charts/lib/policy-waiver';
 import { loadEnvironment } from '../config/environments';
+import type { PodSecurityLevel } from '../config/pod-security';
 import type { EnvironmentConfig } from '../config/types';
 import { checkEnvironment } from '../synth/checks';
 import type { KubeObject } from '../synth/kube-object';
 import { factsOf, fileName, isClusterScoped, type Origin } from '../synth/objects';
 import { synthesize } from '../synth/pipeline';
+import { namespaceLevels } from '../synth/policy/namespace-levels';
 import { formatPolicyTable, policyReport } from '../synth/policy/report';
 import { compliantPod, deployment, policyFixtures } from './fixtures/policy';
 import { renderPlatform } from './rendered';
@@ -15,14 +17,14 @@ import { withAddon } from './test-addon';
 
 const env: EnvironmentConfig = { ...loadEnvironment('dev'), domain: 'example.com' };
 
-/** Runs every policy check on one app's objects, as synth does. */
-function report(objects: readonly KubeObject[], origin: Origin, waivers: readonly PolicyWaiver[] = []) {
+/** Runs every policy check on one app's objects, as synth does, in a namespace enforcing `level`. */
+function report(objects: readonly KubeObject[], origin: Origin, waivers: readonly PolicyWaiver[] = [], level: PodSecurityLevel = 'baseline') {
   const facts = structuredClone(objects as KubeObject[]).map((o) => {
     if (!isClusterScoped(o.apiVersion, o.kind)) o.metadata.namespace ??= 'demo';
     return factsOf(o, fileName({ kind: o.kind, name: o.metadata.name }, 'demo'), origin);
   });
   const cross = checkEnvironment(env, [{ app: 'demo', namespace: 'demo', objects: facts, runtimeObjects: [] }]);
-  return policyReport('test', [{ app: 'demo', namespace: 'demo', objects: facts, waivers }], cross);
+  return policyReport('test', [{ app: 'demo', namespace: 'demo', objects: facts, waivers }], cross, new Map([['demo', level]]));
 }
 
 describe('policy checks', () => {
@@ -39,9 +41,13 @@ describe('policy checks', () => {
     });
   }
 
-  it('applies "restricted", resources and probes to our own objects only', () => {
+  it('applies "restricted" to upstream workloads only where the namespace enforces it, resources and probes to our own only', () => {
     const upstream = report(policyFixtures['pod-security-restricted'].fail, 'upstream').rows;
     expect(upstream).toEqual([]);
+    const enforced = report(policyFixtures['pod-security-restricted'].fail, 'upstream', [], 'restricted').rows;
+    expect(enforced.map((r) => r.message).sort()).toEqual([...policyFixtures['pod-security-restricted'].failMessages].sort());
+    // Our own workloads meet "restricted" whatever their namespace enforces.
+    expect(report(policyFixtures['pod-security-restricted'].fail, 'own', [], 'privileged').rows).toHaveLength(3);
     const probes = report(policyFixtures.probes.fail, 'upstream').rows;
     expect(probes).toEqual([]);
   });
@@ -119,8 +125,38 @@ describe('policy on the rendered platform', () => {
     expect(result.policy.every((r) => r.waived !== undefined)).toBe(true);
     const waived = [...new Set(result.policy.map((r) => `${r.app} ${r.check} ${r.object}`))].sort();
     expect(waived).toEqual([
-      'prometheus no-host-path DaemonSet prometheus/kube-prometheus-stack-prometheus-node-exporter',
-      'prometheus pod-security-baseline DaemonSet prometheus/kube-prometheus-stack-prometheus-node-exporter',
+      'prometheus no-host-path DaemonSet prometheus-node-exporter/kube-prometheus-stack-prometheus-node-exporter',
+      'prometheus pod-security-baseline DaemonSet prometheus-node-exporter/kube-prometheus-stack-prometheus-node-exporter',
     ]);
+  });
+
+  it('enforces Pod Security on every namespace we deploy to: restricted unless a named reason says otherwise', async () => {
+    const result = await renderPlatform();
+    const levels = Object.fromEntries(result.podSecurity.filter((n) => n.env === 'prod').map((n) => [n.namespace, n.reason ? `${n.level}: ${n.reason.split(' ').slice(0, 3).join(' ')}` : n.level]));
+    expect(levels).toEqual({
+      argocd: 'restricted',
+      'aws-load-balancer-controller': 'restricted',
+      django: 'restricted',
+      'eck-stack': 'baseline: the ECK operator',
+      'elastic-system': 'restricted',
+      'external-dns': 'restricted',
+      'external-secrets': 'restricted',
+      fluent: 'privileged: Fluent Bit, which',
+      jenkins: 'baseline: the build agents',
+      prometheus: 'restricted',
+      'prometheus-node-exporter': 'privileged: node-exporter runs with',
+      sonarqube: 'restricted',
+    });
+    // kube-system is EKS's: the app that lives there (cluster-config) leaves its labels alone.
+    expect(result.podSecurity.some((n) => n.namespace === 'kube-system')).toBe(false);
+  });
+
+  it('refuses apps that share a namespace but not its level, and a weaker level without a reason', () => {
+    expect(namespaceLevels('dev', [
+      { app: 'argocd', podSecurity: [{ namespace: 'argocd', level: 'restricted' }] },
+      { app: 'argocd-image-updater', podSecurity: [{ namespace: 'argocd', level: 'baseline', reason: 'x'.repeat(20) }] },
+    ]).problems).toEqual(['dev/argocd-image-updater: namespace argocd enforces Pod Security "baseline", but argocd says "restricted": apps sharing a namespace must agree']);
+    expect(() => withAddon('django', () => undefined, { podSecurity: { level: 'baseline', reason: 'because' } }).forEach((A) => new A(new App(), loadEnvironment('dev'))))
+      .toThrow('dev/django: podSecurity baseline needs a reason that explains it (at least 20 characters)');
   });
 });

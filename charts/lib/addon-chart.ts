@@ -1,6 +1,8 @@
 import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
 import { contract, type AppName } from '../../config/contract';
+import { BUILTIN_NAMESPACES } from '../../config/cluster-baseline';
+import type { PodSecurityLevel } from '../../config/pod-security';
 import type { EnvironmentConfig, NodePoolName } from '../../config/types';
 import { checkWaivers, type PolicyWaiver } from './policy-waiver';
 
@@ -52,6 +54,12 @@ export interface AddonChartProps {
    * generated ApplicationSet (see synth/applicationset.ts). @default none (not updated)
    */
   readonly imageUpdater?: ImageUpdaterParams;
+  /**
+   * The Pod Security Standard the app's namespace enforces, weaker than "restricted" only with the
+   * reason an upstream workload needs it. Apps sharing a namespace must agree.
+   * @default restricted
+   */
+  readonly podSecurity?: { readonly level: 'baseline' | 'privileged'; readonly reason: string };
   /**
    * Accepted findings of synth's policy checks on this app's objects, each with its reason.
    * @default [] (every finding fails synth)
@@ -130,6 +138,13 @@ export interface PublishedImage {
   readonly when: string;
 }
 
+/** A namespace's enforced Pod Security level and, when weaker than restricted, why. */
+export interface NamespacePodSecurity {
+  readonly namespace: string;
+  readonly level: PodSecurityLevel;
+  readonly reason?: string;
+}
+
 /** One Argo CD `ignoreDifferences` entry. */
 export interface IgnoreDifference {
   readonly group?: string;
@@ -165,6 +180,10 @@ export class AddonChart extends Chart {
   readonly sourceType: 'directory' | 'kustomize';
   readonly imageUpdater?: ImageUpdaterParams;
   readonly policyWaivers: readonly PolicyWaiver[];
+  /** The namespace's Pod Security level and, when weaker than restricted, why. */
+  readonly podSecurity: { readonly level: PodSecurityLevel; readonly reason?: string };
+  /** Every namespace the app labels for Pod Security: its own (unless built in) and those it renders. */
+  readonly podSecurityNamespaces: NamespacePodSecurity[] = [];
 
   constructor(scope: Construct, props: AddonChartProps) {
     const namespace = contract[props.app].namespace;
@@ -179,6 +198,11 @@ export class AddonChart extends Chart {
     this.publishes = props.publishes ?? [];
     this.sourceType = props.sourceType ?? 'directory';
     this.policyWaivers = checkWaivers(`${props.env.name}/${props.app}`, props.policyWaivers ?? []);
+    if (props.podSecurity && props.podSecurity.reason.trim().length < 20) {
+      throw new Error(`${props.env.name}/${props.app}: podSecurity ${props.podSecurity.level} needs a reason that explains it (at least 20 characters)`);
+    }
+    this.podSecurity = props.podSecurity ?? { level: 'restricted' };
+    if (!BUILTIN_NAMESPACES.includes(namespace)) this.podSecurityNamespaces.push({ namespace, ...this.podSecurity });
     if (props.imageUpdater) this.imageUpdater = checkImageUpdater(`${props.env.name}/${props.app}`, props.imageUpdater);
   }
 

@@ -34,7 +34,8 @@ import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
 import { AssetType, Fn, TerraformAsset } from 'cdktf';
 import type { Construct } from 'constructs';
 import { parseAllDocuments } from 'yaml';
-import { ARGOCD_APP, ARGOCD_NAMESPACE, ARGOCD_RELEASE, BOOTSTRAP_SECRETS } from '../../config/argocd';
+import { ARGOCD_APP, ARGOCD_NAMESPACE, ARGOCD_POD_SECURITY, ARGOCD_RELEASE, BOOTSTRAP_SECRETS } from '../../config/argocd';
+import { podSecurityLabels } from '../../config/pod-security';
 import { ssmParameterName } from '../../config/contract';
 import type { EnvironmentConfig } from '../../config/types';
 import { EnvStack, repoRoot } from '../common';
@@ -105,7 +106,11 @@ export class BootstrapStack extends EnvStack {
     new HelmProvider(this, 'helm', { kubernetes });
     new KubernetesProvider(this, 'kubernetes', kubernetes);
 
-    const namespace = new NamespaceV1(this, 'argocd-namespace', { metadata: { name: ARGOCD_NAMESPACE }, lifecycle: ONCE });
+    // Labelled as the argocd app labels it (managedNamespaceMetadata), so Pod Security is enforced from the start.
+    const namespace = new NamespaceV1(this, 'argocd-namespace', {
+      metadata: { name: ARGOCD_NAMESPACE, labels: podSecurityLabels(ARGOCD_POD_SECURITY, env.kubernetesVersion) },
+      lifecycle: ONCE,
+    });
     const secrets = BOOTSTRAP_SECRETS.map((secret) => {
       const data = Object.fromEntries(
         Object.entries(secret.keys).map(([key, param]) => [

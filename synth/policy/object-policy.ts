@@ -1,6 +1,7 @@
 /**
- * The policy checks that look at one object at a time. Upstream chart objects get the checks that
- * every workload must pass; our own objects also get "restricted", resources and probes.
+ * The policy checks that look at one object at a time. Every workload gets the Pod Security checks
+ * (the report applies "restricted" per namespace level, see report.ts), pinned images and no
+ * hostPath; our own objects also get resources and probes.
  */
 import { parseImageRef } from '../../config/image-ref';
 import type { Origin, PolicyFinding } from '../objects';
@@ -27,7 +28,9 @@ export function objectFindings(obj: KubeObject, origin: Origin): PolicyFinding[]
   const template = podTemplate(obj);
   if (template) {
     add('pod-security-baseline', baselineViolations(template));
-    if (origin === 'own') add('pod-security-restricted', restrictedViolations(template));
+    // Every pod template: the report keeps these where the namespace enforces "restricted", and
+    // always for our own workloads.
+    add('pod-security-restricted', restrictedViolations(template));
     add('image-pinned', unpinnedImages(template));
     add('no-host-path', hostPathVolumes(template));
     if (origin === 'own') add('resources', missingResources(template));

@@ -4,6 +4,7 @@
  * finding are problems too, so the list of exceptions never outlives its reason.
  */
 import type { PolicyWaiver } from '../../charts/lib/policy-waiver';
+import type { PodSecurityLevel } from '../../config/pod-security';
 import type { ObjectFacts, PolicyFinding } from '../objects';
 
 /** A finding located in one app of one environment. */
@@ -32,6 +33,15 @@ export interface AppPolicyInput {
   readonly waivers: readonly PolicyWaiver[];
 }
 
+/**
+ * Whether a finding applies: "restricted" applies to our own workloads everywhere and to upstream
+ * ones in namespaces that enforce it (a namespace without a level counts as restricted).
+ */
+function applies(f: LocatedFinding, levels: ReadonlyMap<string, PodSecurityLevel>): boolean {
+  if (f.check !== 'pod-security-restricted' || f.object.origin === 'own') return true;
+  return (levels.get(f.object.namespace ?? '') ?? 'restricted') === 'restricted';
+}
+
 /** `Kind namespace/name`, or `Kind name` for cluster-scoped objects. */
 export const objectLabel = (o: { kind: string; name: string; namespace?: string }) => `${o.kind} ${o.namespace !== undefined ? `${o.namespace}/` : ''}${o.name}`;
 
@@ -44,14 +54,19 @@ function waiverMatches(w: PolicyWaiver, app: AppPolicyInput, o: ObjectFacts): bo
 
 /**
  * The report of one environment. `extra` are the findings of checks across objects (Ingress
- * hosts, pod references). `problems` lists waivers that are unused although their object is there;
+ * hosts, pod references); `levels` the Pod Security level each namespace enforces. `problems` lists waivers that are unused although their object is there;
  * `renderedWaivers` the keys of waivers whose object this environment renders.
  */
-export function policyReport(env: string, apps: readonly AppPolicyInput[], extra: readonly LocatedFinding[]): { rows: PolicyRow[]; problems: string[]; renderedWaivers: string[] } {
+export function policyReport(
+  env: string,
+  apps: readonly AppPolicyInput[],
+  extra: readonly LocatedFinding[],
+  levels: ReadonlyMap<string, PodSecurityLevel>,
+): { rows: PolicyRow[]; problems: string[]; renderedWaivers: string[] } {
   const findings: LocatedFinding[] = [
     ...apps.flatMap((a) => a.objects.flatMap((object) => (object.findings ?? []).map((f) => ({ ...f, app: a.app, object })))),
     ...extra,
-  ];
+  ].filter((f) => applies(f, levels));
   const used = new Set<PolicyWaiver>();
   const rows = findings.map((f): PolicyRow => {
     const app = apps.find((a) => a.app === f.app);

@@ -4,6 +4,7 @@ import { environmentNames, loadEnvironment } from '../../config/environments';
 import { BOOTSTRAP_SECRETS } from '../../config/argocd';
 import { EKS_ADDONS } from '../../config/cluster-baseline';
 import { ssmParameterName } from '../../config/contract';
+import { podSecurityLabels } from '../../config/pod-security';
 import { stackKinds } from '../../infra/common';
 import { CLUSTER_ADMIN_POLICY } from '../../infra/stacks/cluster';
 import { ECR_KEEP_IMAGES } from '../../infra/stacks/data';
@@ -273,7 +274,7 @@ describe.each(envs)('$name', (env) => {
   describe('bootstrap', () => {
     it('creates the namespace and the Secrets Argo CD needs from SSM, once', () => {
       const ns = only(bootstrap(), 'kubernetes_namespace_v1');
-      expect(ns.metadata).toEqual({ name: 'argocd' });
+      expect(ns.metadata).toEqual({ name: 'argocd', labels: podSecurityLabels('restricted', env.kubernetesVersion) });
       expect(ns.lifecycle).toEqual({ ignore_changes: 'all' });
       const secrets = Object.values(resources(bootstrap(), 'kubernetes_secret_v1'));
       expect(secrets.map((x) => x.metadata.name).sort()).toEqual(BOOTSTRAP_SECRETS.map((x) => x.name).sort());
