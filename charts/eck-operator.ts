@@ -1,5 +1,6 @@
 import type { Construct } from 'constructs';
 import { contract } from '../config/contract';
+import { elasticsearchEndpoint } from '../config/endpoints';
 import type { EnvironmentConfig } from '../config/types';
 import { AddonChart } from './lib/addon-chart';
 import { UpstreamChart } from './lib/upstream-chart';
@@ -37,6 +38,10 @@ export class EckOperator extends AddonChart {
     super(scope, {
       env,
       app: EckOperator.app,
+      calls: [{
+        service: { name: elasticsearchEndpoint.service, namespace: contract['eck-stack'].namespace, port: elasticsearchEndpoint.port },
+        why: 'the operator manages the Elasticsearch it created through its API',
+      }],
       syncOptions: ['ServerSideApply=true'],
       ignoreDifferences: [
         {

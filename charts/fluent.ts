@@ -42,7 +42,7 @@ export class Fluent extends AddonChart {
       podSecurity: { level: 'privileged', reason: 'Fluent Bit, which the operator runs here on every node, reads the containers\' logs from the node (hostPath /var/log)' },
       runtimeNeeds: [{
         by: { kind: 'FluentBit', name: 'fluent-bit' },
-        needs: { kind: 'Service', name: elasticsearchEndpoint.service, namespace: contract['eck-stack'].namespace },
+        needs: { kind: 'Service', name: elasticsearchEndpoint.service, namespace: contract['eck-stack'].namespace, port: elasticsearchEndpoint.port },
         reason: 'its Elasticsearch output',
         whileMissing: 'Fluent Bit retries each failed flush without limit (retry_limit no_limits) and pauses the tail input at its memory limit, so no log line is dropped',
       }],

@@ -110,7 +110,7 @@ export class Jenkins extends AddonChart {
       podSecurity: { level: 'baseline', reason: 'the build agents the Kubernetes plugin starts here run kaniko as root to build images' },
       runtimeNeeds: [{
         by: controller,
-        needs: { kind: 'Service', name: sonarqubeEndpoint.service, namespace: contract.sonarqube.namespace },
+        needs: { kind: 'Service', name: sonarqubeEndpoint.service, namespace: contract.sonarqube.namespace, port: sonarqubeEndpoint.port },
         reason: 'the pipeline\'s SonarQube analysis',
         whileMissing: 'the build fails at its analysis stage; the next push (or a rebuild) runs it again',
       }],

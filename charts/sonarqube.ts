@@ -1,4 +1,5 @@
 import type { Construct } from 'constructs';
+import { contract } from '../config/contract';
 import { jenkinsEndpoint, sonarqubeEndpoint } from '../config/endpoints';
 import { images } from '../config/images';
 import type { EnvironmentConfig } from '../config/types';
@@ -75,7 +76,11 @@ export class Sonarqube extends AddonChart {
   static readonly dependsOn = ['external-secrets', 'aws-load-balancer-controller', 'argocd'] as const;
 
   constructor(scope: Construct, env: EnvironmentConfig) {
-    super(scope, { env, app: Sonarqube.app });
+    super(scope, {
+      env,
+      app: Sonarqube.app,
+      calls: [{ service: { name: jenkinsEndpoint.service, namespace: contract.jenkins.namespace, port: jenkinsEndpoint.port }, why: 'the webhook that reports each analysis to Jenkins' }],
+    });
     const settings = env.apps.sonarqube;
 
     const db = new SsmSecret(this, 'Db', {

@@ -8,9 +8,9 @@
  * namespace `kubernetes.io/metadata.name`), objectSelector on the object's labels; pods created by
  * a workload are matched with its template's labels.
  */
-import { group } from '../synth/kube-object';
+import { group, selectorMatches } from '../synth/kube-object';
 import type { ObjectFacts } from '../synth/objects';
-import type { LabelSelector, WebhookRule } from '../synth/sync-facts';
+import type { WebhookRule } from '../synth/sync-facts';
 import { describeObject, isBuiltinGroup, positionOf } from './index';
 import type { ModelApp } from './types';
 
@@ -20,18 +20,6 @@ export function guessResource(kind: string): string {
   if (k.endsWith('s')) return `${k}es`;
   if (k.endsWith('y')) return `${k.slice(0, -1)}ies`;
   return `${k}s`;
-}
-
-export function selectorMatches(s: LabelSelector | undefined, labels: Readonly<Record<string, string>>): boolean {
-  if (!s) return true;
-  for (const [k, v] of Object.entries(s.matchLabels ?? {})) if (labels[k] !== v) return false;
-  for (const e of s.matchExpressions ?? []) {
-    const has = Object.hasOwn(labels, e.key);
-    const inValues = has && (e.values ?? []).includes(labels[e.key]!);
-    const ok = e.operator === 'In' ? inValues : e.operator === 'NotIn' ? !inValues : e.operator === 'Exists' ? has : e.operator === 'DoesNotExist' ? !has : false;
-    if (!ok) return false;
-  }
-  return true;
 }
 
 const any = (list: readonly string[], value: string) => list.includes('*') || list.includes(value);

@@ -4,7 +4,9 @@
  * like every other object.
  */
 import type { EnvironmentConfig } from '../config/types';
+import { ARGOCD_APP } from '../config/argocd';
 import { applicationSet } from './applicationset';
+import { networkPolicies } from './network-policies';
 import type { AppParams } from './app-params';
 import type { KubeObject } from './kube-object';
 
@@ -21,11 +23,13 @@ export interface EnvironmentObjects {
 }
 
 /**
- * The environment-wide objects: the `platform` ApplicationSet (synth/applicationset.ts), in the
- * argocd app's folder (manifests/applicationset-platform.yaml, which infra's bootstrap applies).
- * None when the environment does not run Argo CD.
+ * The environment-wide objects: the NetworkPolicies of every app namespace (synth/network-policies.ts),
+ * and the `platform` ApplicationSet (synth/applicationset.ts) in the argocd app's folder
+ * (manifests/applicationset-platform.yaml, which infra's bootstrap applies) when the environment
+ * runs Argo CD.
  */
 export function environmentObjects(env: EnvironmentConfig, apps: readonly AppSummary[], layers: readonly string[][]): EnvironmentObjects[] {
-  if (!apps.some((a) => a.app === 'argocd')) return [];
-  return [{ app: 'argocd', objects: [applicationSet(env, apps, layers)] }];
+  const policies = networkPolicies(apps.map((a) => a.app));
+  if (!apps.some((a) => a.app === ARGOCD_APP)) return policies;
+  return [...policies, { app: ARGOCD_APP, objects: [applicationSet(env, apps, layers)] }];
 }

@@ -77,3 +77,16 @@ export function podReferences(spec: Record<string, unknown>): string[] {
   if (sa !== 'default') refs.add(`ServiceAccount/${sa}`);
   return [...refs].sort();
 }
+
+/** Whether labels match a Kubernetes label selector (matchLabels and matchExpressions). */
+export function selectorMatches(s: { readonly matchLabels?: Readonly<Record<string, string>>; readonly matchExpressions?: readonly { readonly key: string; readonly operator: string; readonly values?: readonly string[] }[] } | undefined, labels: Readonly<Record<string, string>>): boolean {
+  if (!s) return true;
+  for (const [k, v] of Object.entries(s.matchLabels ?? {})) if (labels[k] !== v) return false;
+  for (const e of s.matchExpressions ?? []) {
+    const has = Object.hasOwn(labels, e.key);
+    const inValues = has && (e.values ?? []).includes(labels[e.key]!);
+    const ok = e.operator === 'In' ? inValues : e.operator === 'NotIn' ? !inValues : e.operator === 'Exists' ? has : e.operator === 'DoesNotExist' ? !has : false;
+    if (!ok) return false;
+  }
+  return true;
+}

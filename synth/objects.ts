@@ -7,6 +7,7 @@ import type { PolicyCheckId } from '../charts/lib/policy-waiver';
 import { group, podReferences, podTemplate, type KubeObject } from './kube-object';
 import { objectFindings } from './policy/object-policy';
 import { syncFacts, type SyncFacts } from './sync-facts';
+import { trafficFacts, type TrafficFacts } from './traffic-facts';
 
 /** What checks across objects and apps need to know about one object (stored in the render cache). */
 export interface ObjectFacts {
@@ -28,6 +29,8 @@ export interface ObjectFacts {
   readonly origin: Origin;
   /** Sync placement, run-time needs and provides (see sync-facts.ts). */
   readonly sync: SyncFacts;
+  /** Ports, Service mappings and scrape targets (see traffic-facts.ts). */
+  readonly traffic?: TrafficFacts;
 }
 
 /** One policy check's complaint about one object. */
@@ -82,6 +85,7 @@ export function toYaml(obj: unknown): string {
 
 /** The facts of one object for the cache and for cross-object checks, policy findings included. */
 export function factsOf(obj: KubeObject, file: string, origin: Origin): ObjectFacts {
+  const traffic = trafficFacts(obj);
   const findings = objectFindings(obj, origin);
   const base = {
     apiVersion: obj.apiVersion,
@@ -92,6 +96,7 @@ export function factsOf(obj: KubeObject, file: string, origin: Origin): ObjectFa
     ...(findings.length > 0 ? { findings } : {}),
     origin,
     sync: syncFacts(obj),
+    ...(traffic ? { traffic } : {}),
   };
   const template = podTemplate(obj);
   if (template) return { ...base, podRefs: podReferences(template.spec) };

@@ -7,7 +7,7 @@ import { App } from 'cdk8s';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { addons as defaultAddons } from '../charts';
-import type { AddonChart, AddonClass, NamespacePodSecurity, PublishedImage, RuntimeNeed, RuntimeObject } from '../charts/lib/addon-chart';
+import type { AddonChart, AddonClass, NamespacePodSecurity, PublishedImage, RuntimeNeed, RuntimeObject, ServiceCall } from '../charts/lib/addon-chart';
 import type { PolicyWaiver } from '../charts/lib/policy-waiver';
 import { UpstreamChart } from '../charts/lib/upstream-chart';
 import { chartRepositories } from '../config/chart-versions';
@@ -21,6 +21,7 @@ import { readLock, sha256 } from './chart-lock';
 import { modelEnvironment } from '../converge/model';
 import type { EnvironmentModel } from '../converge/types';
 import { checkEnvironment } from './checks';
+import { checkTraffic, type Use } from './traffic';
 import { restoreDroppedFields } from './dropped-fields';
 import { environmentObjects } from './environment-objects';
 import { syncLayers } from './graph';
@@ -65,6 +66,8 @@ export interface AppOutput {
   /** Run-time needs no field shows, and images the app pushes (for the convergence model). */
   readonly runtimeNeeds: readonly RuntimeNeed[];
   readonly publishes: readonly PublishedImage[];
+  /** Services of other apps its pods call without needing them to converge. */
+  readonly calls: readonly ServiceCall[];
   /** The namespaces the app labels for Pod Security, with their levels. */
   readonly podSecurity: readonly NamespacePodSecurity[];
   /** Accepted policy findings on this app's objects. */
@@ -84,12 +87,14 @@ export interface SynthResult {
   readonly models: readonly EnvironmentModel[];
   /** The Pod Security level each namespace enforces, per environment. */
   readonly podSecurity: readonly NamespaceLevel[];
+  /** Every connection into a namespace the objects imply, with the flow that allows it (synth/traffic.ts). */
+  readonly traffic: readonly (Use & { readonly env: string })[];
 }
 
 /** Hash of everything that shapes rendered output besides the request itself. */
 function codeVersion(): string {
   const policy = readdirSync(join(repoRoot, 'synth', 'policy')).sort().map((f) => join('synth', 'policy', f));
-  const files = ['synth/render.ts', 'synth/objects.ts', 'synth/kube-object.ts', 'synth/sync-facts.ts', 'synth/schema-validate.ts', 'synth/schema-load.ts', 'config/image-ref.ts', ...policy];
+  const files = ['synth/render.ts', 'synth/objects.ts', 'synth/kube-object.ts', 'synth/sync-facts.ts', 'synth/traffic-facts.ts', 'synth/schema-validate.ts', 'synth/schema-load.ts', 'config/image-ref.ts', ...policy];
   const schemas = readdirSync(join(repoRoot, 'imports', 'schemas')).sort().map((f) => join('imports', 'schemas', f));
   return sha256([...files, ...schemas].map((f) => readFileSync(join(repoRoot, f), 'utf8')).join('\0'));
 }
@@ -149,6 +154,7 @@ export async function synthesize(opts: SynthOptions = {}): Promise<SynthResult> 
   const policy: PolicyRow[] = [];
   const models: EnvironmentModel[] = [];
   const podSecurity: NamespaceLevel[] = [];
+  const uses: (Use & { readonly env: string })[] = [];
   const renderedWaivers = new Set<string>();
   for (const { env, charts, layers } of built) {
     for (const chart of charts) {
@@ -159,6 +165,9 @@ export async function synthesize(opts: SynthOptions = {}): Promise<SynthResult> 
     const envApps = apps.filter((a) => a.env === env.name);
     const crossFindings = problems.capture(() => checkEnvironment(env, envApps));
     if (!crossFindings) continue;
+    const traffic = checkTraffic(env.name, envApps);
+    traffic.problems.forEach((p) => problems.add(p));
+    uses.push(...traffic.uses.map((u) => ({ env: env.name, ...u })));
     const model = problems.capture(() => modelEnvironment({ env, apps: envApps }));
     if (model) {
       models.push(model);
@@ -181,7 +190,7 @@ export async function synthesize(opts: SynthOptions = {}): Promise<SynthResult> 
   problems.throwIfAny();
   memo.save();
   const rendered = releases.filter((r) => !r.cached).length;
-  return { environments: [...names], apps, rendered, cached: releases.length - rendered, warnings, policy, models, podSecurity };
+  return { environments: [...names], apps, rendered, cached: releases.length - rendered, warnings, policy, models, podSecurity, traffic: uses };
 }
 
 function appOutput(env: EnvironmentConfig, chart: AddonChart, layers: string[][], releases: readonly RenderedRelease[], memo: ValidationMemo): AppOutput {
@@ -244,6 +253,7 @@ function appOutput(env: EnvironmentConfig, chart: AddonChart, layers: string[][]
     objects: objects.sort((a, b) => a.file.localeCompare(b.file)),
     runtimeObjects: chart.runtimeObjects,
     runtimeNeeds: chart.runtimeNeeds,
+    calls: chart.calls,
     podSecurity: chart.podSecurityNamespaces,
     publishes: chart.publishes,
     policyWaivers: chart.policyWaivers,
@@ -284,6 +294,7 @@ function addEnvironmentObjects(env: EnvironmentConfig, apps: AppOutput[], layers
     const files: Record<string, string> = { ...target.files };
     const objects = [...target.objects];
     for (const obj of extra.objects) placeObject(obj, target.namespace, `${env.name}/${extra.app}`, { files, objects, problems, memo });
+    if (target.params.source === 'kustomize') files['manifests/kustomization.yaml'] = kustomization(files);
     apps[i] = { ...target, files: sortKeys(files), objects: objects.sort((a, b) => a.file.localeCompare(b.file)) };
   }
   problems.throwIfAny();
@@ -291,7 +302,7 @@ function addEnvironmentObjects(env: EnvironmentConfig, apps: AppOutput[], layers
 
 /** A kustomization listing every manifest, so Argo CD builds the folder as a Kustomize source. */
 function kustomization(files: Readonly<Record<string, string>>): string {
-  const resources = Object.keys(files).filter((f) => f.startsWith('manifests/')).map((f) => f.slice('manifests/'.length)).sort();
+  const resources = Object.keys(files).filter((f) => f.startsWith('manifests/') && f !== 'manifests/kustomization.yaml').map((f) => f.slice('manifests/'.length)).sort();
   return toYaml({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources });
 }
 

@@ -72,7 +72,8 @@ export type Provide =
       readonly rules: readonly WebhookRule[];
       readonly namespaceSelector?: LabelSelector;
       readonly objectSelector?: LabelSelector;
-      readonly service?: { readonly namespace: string; readonly name: string };
+      /** The Service the API server calls, and its port (admissionregistration/v1 default 443). */
+      readonly service?: { readonly namespace: string; readonly name: string; readonly port: number };
     }
   | { readonly provide: 'api-service'; readonly group: string; readonly version: string }
   | { readonly provide: 'default-storage-class'; readonly name: string };
@@ -235,8 +236,8 @@ function kindFacts(o: KubeObject): { needs: Need[]; provides: Provide[] } {
     case 'admissionregistration.k8s.io/ValidatingWebhookConfiguration':
       for (const w of list(o.webhooks)) {
         const svc = obj(obj(w.clientConfig).service);
-        const service = str(svc.name) && str(svc.namespace) ? { namespace: String(svc.namespace), name: String(svc.name) } : undefined;
-        if (service) needs.push({ need: 'object', kind: 'Service', ...service, via: `webhook ${String(w.name)}` });
+        const service = str(svc.name) && str(svc.namespace) ? { namespace: String(svc.namespace), name: String(svc.name), port: typeof svc.port === 'number' ? svc.port : 443 } : undefined;
+        if (service) needs.push({ need: 'object', kind: 'Service', namespace: service.namespace, name: service.name, via: `webhook ${String(w.name)}` });
         provides.push({
           provide: 'webhook',
           name: String(w.name),

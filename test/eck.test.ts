@@ -122,7 +122,7 @@ describe.each(['dev', 'prod'])('%s', (envName) => {
 
     it('emits only schema-valid ECK and External Secrets objects', () => {
       const kinds = app(envName, 'eck-stack').objects.map((o) => o.kind).sort();
-      expect(kinds).toEqual(['Elasticsearch', 'ExternalSecret', 'Ingress', 'Kibana', 'SecretStore', 'ServiceAccount']);
+      expect(kinds).toEqual(['Elasticsearch', 'ExternalSecret', 'Ingress', 'Kibana', 'NetworkPolicy', 'NetworkPolicy', 'NetworkPolicy', 'NetworkPolicy', 'NetworkPolicy', 'SecretStore', 'ServiceAccount']);
     });
   });
 });

@@ -118,8 +118,9 @@ describe('validation during synth', () => {
 describe('cross-object checks', () => {
   it('rejects an Ingress whose backend Service the app neither renders nor declares', async () => {
     const base = addons.filter((a) => ['external-secrets', 'aws-load-balancer-controller', 'cluster-config', 'external-dns'].includes(a.app));
-    const ingress = (chart: AddonChart) => new AlbIngress(chart, 'I', { app: 'prometheus', host: 'grafana', backend: { service: 'grafana', port: 80 } });
-    const declared = { runtimeObjects: [{ kind: 'Service', name: 'grafana', ports: [80], createdBy: 'test', source: { kind: 'Ingress', name: 'grafana' } }] } as const;
+    // Ports the traffic graph allows into prometheus (config/traffic.ts), so only the backend is at stake.
+    const ingress = (chart: AddonChart) => new AlbIngress(chart, 'I', { app: 'prometheus', host: 'grafana', backend: { service: 'grafana', port: 3000 } });
+    const declared = { runtimeObjects: [{ kind: 'Service', name: 'grafana', ports: [3000, 10250], createdBy: 'test', source: { kind: 'Ingress', name: 'grafana' } }] } as const;
     await expect(synthesize({ environments: ['dev'], addons: withAddon('prometheus', ingress, {}, base) })).rejects.toThrow('dev/prometheus: Ingress "grafana": backend Service "grafana" is not part of this app');
     await expect(synthesize({ environments: ['dev'], addons: withAddon('prometheus', ingress, declared, base) })).resolves.toBeDefined();
   });

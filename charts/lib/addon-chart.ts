@@ -38,6 +38,12 @@ export interface AddonChartProps {
    */
   readonly runtimeNeeds?: readonly RuntimeNeed[];
   /**
+   * Services of other apps that this app's pods call but do not need to converge (a webhook they
+   * post to, a system they manage): the traffic graph must allow them (config/traffic.ts).
+   * @default []
+   */
+  readonly calls?: readonly ServiceCall[];
+  /**
    * Images this app pushes at run time (a build pipeline), so an app that runs them can depend on it.
    * @default []
    */
@@ -116,12 +122,18 @@ export type RuntimeObject = (
 export interface RuntimeNeed {
   /** The object (usually a workload) that needs it. */
   readonly by: ObjectRef;
-  /** What it needs, in the app's namespace unless `namespace` is given. */
-  readonly needs: { readonly kind: string; readonly name: string; readonly namespace?: string };
+  /** What it needs, in the app's namespace unless `namespace` is given; for a Service, the port it calls. */
+  readonly needs: { readonly kind: string; readonly name: string; readonly namespace?: string; readonly port?: number };
   /** Why, in the upstream program's terms. */
   readonly reason: string;
   /** What happens while it is missing, and how the consumer recovers once it exists. */
   readonly whileMissing: string;
+}
+
+/** A call to another app's Service (see {@link AddonChartProps.calls}). */
+export interface ServiceCall {
+  readonly service: { readonly name: string; readonly namespace: string; readonly port: number };
+  readonly why: string;
 }
 
 /** Images an app pushes at run time (see {@link AddonChartProps.publishes}). */
@@ -177,6 +189,7 @@ export class AddonChart extends Chart {
   readonly runtimeObjects: readonly RuntimeObject[];
   readonly runtimeNeeds: readonly RuntimeNeed[];
   readonly publishes: readonly PublishedImage[];
+  readonly calls: readonly ServiceCall[];
   readonly sourceType: 'directory' | 'kustomize';
   readonly imageUpdater?: ImageUpdaterParams;
   readonly policyWaivers: readonly PolicyWaiver[];
@@ -196,6 +209,7 @@ export class AddonChart extends Chart {
     this.runtimeObjects = props.runtimeObjects ?? [];
     this.runtimeNeeds = props.runtimeNeeds ?? [];
     this.publishes = props.publishes ?? [];
+    this.calls = props.calls ?? [];
     this.sourceType = props.sourceType ?? 'directory';
     this.policyWaivers = checkWaivers(`${props.env.name}/${props.app}`, props.policyWaivers ?? []);
     if (props.podSecurity && props.podSecurity.reason.trim().length < 20) {

@@ -39,22 +39,13 @@ import { Fn, TerraformOutput, Token } from 'cdktf';
 import type { Construct } from 'constructs';
 import { NODE_IMAGE, nodeGroupName } from '../../config/cluster-baseline';
 import type { InfraOutput } from '../../config/contract';
+import { AZ_COUNT, SERVICE_CIDR, SUBNET_TIERS, VPC_CIDR, type SubnetTier as Tier } from '../../config/network';
 import type { EnvironmentConfig, NodePoolName } from '../../config/types';
 import { EnvStack } from '../common';
 import { awsManagedPolicyArn, type OidcProviderRef } from '../iam/statement';
 import { EksSecretsKey } from '../kms/eks-secrets-key';
 import { ClusterAddons } from './cluster-addons';
 
-const VPC_CIDR = '10.0.0.0/16';
-const AZ_COUNT = 3;
-/** Subnet tiers: CIDR of AZ index i (the seed's layout, plus the intra tier). */
-const TIERS = {
-  private: (i: number) => `10.0.${16 * i}.0/20`,
-  public: (i: number) => `10.0.${48 + i}.0/24`,
-  database: (i: number) => `10.0.${52 + i}.0/24`,
-  intra: (i: number) => `10.0.${56 + i}.0/24`,
-} as const;
-type Tier = keyof typeof TIERS;
 
 export const CLUSTER_ADMIN_POLICY = 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy';
 /** AWS managed policies of the node role: joining the cluster and pulling images; no CNI rights. */
@@ -101,11 +92,11 @@ export class ClusterStack extends EnvStack {
       intra: {},
     };
     const subnets = {} as Record<Tier, Subnet[]>;
-    for (const tier of Object.keys(TIERS) as Tier[]) {
+    for (const tier of Object.keys(SUBNET_TIERS) as Tier[]) {
       subnets[tier] = Array.from({ length: AZ_COUNT }, (_, i) =>
         new Subnet(this, `subnet-${tier}-${i}`, {
           vpcId: vpc.id,
-          cidrBlock: TIERS[tier](i),
+          cidrBlock: SUBNET_TIERS[tier](i),
           availabilityZone: Fn.element(azs.names, i),
           tags: { Name: `${name}-${tier}-${i}`, ...tierTags[tier] },
         }),
@@ -139,7 +130,7 @@ export class ClusterStack extends EnvStack {
       database: new RouteTable(this, 'rt-database', { vpcId: vpc.id, tags: { Name: `${name}-database` } }),
       intra: new RouteTable(this, 'rt-intra', { vpcId: vpc.id, tags: { Name: `${name}-intra` } }),
     };
-    for (const tier of Object.keys(TIERS) as Tier[]) {
+    for (const tier of Object.keys(SUBNET_TIERS) as Tier[]) {
       subnets[tier].forEach((subnet, i) => {
         new RouteTableAssociation(this, `rta-${tier}-${i}`, { subnetId: subnet.id, routeTableId: routes[tier].id });
       });
@@ -183,7 +174,8 @@ export class ClusterStack extends EnvStack {
       },
       accessConfig: { authenticationMode: 'API', bootstrapClusterCreatorAdminPermissions: false },
       enabledClusterLogTypes: ['api', 'audit', 'authenticator'],
-      kubernetesNetworkConfig: { ipFamily: 'ipv4' },
+      // Fixed, so NetworkPolicies can name CoreDNS's ClusterIP (config/network.ts).
+      kubernetesNetworkConfig: { ipFamily: 'ipv4', serviceIpv4Cidr: SERVICE_CIDR },
       encryptionConfig: { provider: { keyArn: secretsKey.key.arn }, resources: ['secrets'] },
       dependsOn: [clusterPolicy],
     });
