@@ -67,8 +67,9 @@ export const contract = {
       server_secret_key: secret(48),
       /** The repository Argo CD clones; not secret, written by infra from the environment config. */
       repo_url: { secure: false, source: { kind: 'config', field: 'git.repoUrl' } },
-      repo_username: input('git_username'),
-      repo_password: input('git_token'),
+      // Read-only git credentials; write access is the Image Updater's alone.
+      repo_username: input('git_read_username'),
+      repo_password: input('git_read_token'),
     },
     readsFrom: [],
     serviceAccounts: { 'argocd-ssm-reader': SSM_READ },
@@ -76,7 +77,8 @@ export const contract = {
   },
   'argocd-image-updater': {
     namespace: 'argocd',
-    params: { git_username: input('git_username'), git_token: input('git_token') },
+    // The only git credentials that may push (write-back of image tags).
+    params: { git_username: input('git_write_username'), git_token: input('git_write_token') },
     readsFrom: [],
     serviceAccounts: { 'argocd-image-updater': { access: ['ecr-read'] }, 'argocd-image-updater-ssm-reader': SSM_READ },
     hosts: {},
@@ -100,8 +102,8 @@ export const contract = {
     params: {
       admin_username: literal('admin'),
       admin_password: secret(),
-      github_username: input('git_username'),
-      github_token: input('git_token'),
+      github_username: input('git_read_username'),
+      github_token: input('git_read_token'),
     },
     readsFrom: ['sonarqube/admin_password'],
     serviceAccounts: { 'jenkins-ssm-reader': SSM_READ, jenkins: { access: ['ecr-push'] } },
