@@ -67,6 +67,10 @@ USE_X_FORWARDED_HOST = False
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Browsers keep to HTTPS for a year, on every host of the domain (the load balancers serve HTTPS
+# only and redirect HTTP). Off with DEBUG, which runs on plain HTTP locally.
+SECURE_HSTS_SECONDS = 0 if DEBUG else 31536000
+SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 X_FRAME_OPTIONS = "DENY"
 
 TEST_RUNNER = "todo_site.test_runner.TodoTestRunner"

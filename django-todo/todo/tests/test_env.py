@@ -157,6 +157,8 @@ class SettingsModuleTests(SimpleTestCase):
         self.assertFalse(s.USE_X_FORWARDED_HOST)
         self.assertEqual(s.STATIC_ROOT, "/srv/static")
         self.assertEqual(s.MIDDLEWARE[0], "todo_site.health.HealthAndMetricsMiddleware")
+        self.assertEqual(s.SECURE_HSTS_SECONDS, 31536000)
+        self.assertTrue(s.SECURE_HSTS_INCLUDE_SUBDOMAINS)
 
     def test_debug_string_false_is_false(self):
         # The seed treated any non-empty DEBUG string as true.
@@ -168,6 +170,7 @@ class SettingsModuleTests(SimpleTestCase):
         self.assertTrue(s.DEBUG)
         self.assertEqual(s.SECRET_KEY, env.DEV_SECRET_KEY)
         self.assertFalse(s.CSRF_COOKIE_SECURE)
+        self.assertEqual(s.SECURE_HSTS_SECONDS, 0)
 
     def test_static_root_default(self):
         self.assertEqual(self.load(SECRET_KEY="k").STATIC_ROOT, "/static")
