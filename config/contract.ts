@@ -131,6 +131,8 @@ export const contract = {
       elastic_password: secret(28, '!$%&()+-?_~'),
       // The `roles` key of the file-realm basic-auth Secret (comma-separated Elasticsearch roles).
       elastic_roles: literal('superuser'),
+      /** The password of Fluent Bit's own Elasticsearch user (config/elasticsearch-clients.ts). */
+      fluent_bit_password: secret(32),
     },
     readsFrom: [],
     serviceAccounts: { 'eck-stack-ssm-reader': SSM_READ },
@@ -146,7 +148,7 @@ export const contract = {
   fluent: {
     namespace: 'fluent',
     params: {},
-    readsFrom: ['eck-stack/elastic_username', 'eck-stack/elastic_password'],
+    readsFrom: ['eck-stack/fluent_bit_password'],
     serviceAccounts: { 'fluent-ssm-reader': SSM_READ },
     hosts: {},
   },

@@ -13,10 +13,20 @@ export const sonarqubeEndpoint = { service: 'sonarqube-sonarqube', port: 9000, u
 /** Jenkins' controller Service and the path SonarQube's webhook posts to. */
 export const jenkinsEndpoint = { service: 'jenkins', port: 8080, sonarWebhookUrl: `http://${svc('jenkins', 'jenkins')}:8080/sonarqube-webhook/` } as const;
 
-/** Elasticsearch's HTTP Service (ECK names it `<resource>-es-http`; plain HTTP, TLS ends at the ALB). */
+/**
+ * Elasticsearch's HTTP Service (ECK names it `<resource>-es-http`), served over HTTPS with the
+ * certificate ECK issues for it from a self-signed CA of its own.
+ */
 export const elasticsearchEndpoint = {
   resource: 'elasticsearch',
   service: 'elasticsearch-es-http',
+  /** A name on the certificate: ECK adds `<service>.<namespace>.svc` and `<service>.<namespace>` for each HTTP Service. */
   host: `elasticsearch-es-http.${contract['eck-stack'].namespace}.svc`,
   port: 9200,
+  /**
+   * The Secret ECK writes beside the resource, `<resource>-es-http-certs-public`: the HTTP
+   * certificate (`tls.crt`) and the CA that signed it (`ca.crt`), no private key. Clients verify against the CA.
+   */
+  caSecret: 'elasticsearch-es-http-certs-public',
+  caKey: 'ca.crt',
 } as const;

@@ -268,7 +268,10 @@ function kindFacts(o: KubeObject): { needs: Need[]; provides: Provide[] } {
       if (str(store.name)) needs.push({ need: 'object', kind: storeKind, ...(storeKind === 'SecretStore' ? inNs : {}), name: String(store.name), via: 'secretStoreRef' });
       for (const d of list(spec.data)) {
         const key = str(obj(d.remoteRef).key);
-        if (key) needs.push({ need: 'ssm', parameter: key, via: `key ${String(d.secretKey)}` });
+        // SSM parameter names here are paths (`/<cluster>/<app>/<key>`). A key without the slash
+        // names a Secret of a Kubernetes-provider store, whose namespace only the store knows: the
+        // app declares that need itself (runtimeNeeds).
+        if (key?.startsWith('/')) needs.push({ need: 'ssm', parameter: key, via: `key ${String(d.secretKey)}` });
       }
       const target = obj(spec.target);
       if (target.creationPolicy !== 'None' && target.creationPolicy !== 'Merge' && ns !== undefined) {
@@ -279,8 +282,11 @@ function kindFacts(o: KubeObject): { needs: Need[]; provides: Provide[] } {
     }
     case 'external-secrets.io/SecretStore':
     case 'external-secrets.io/ClusterSecretStore': {
-      const sa = obj(obj(obj(obj(obj(spec.provider).aws).auth).jwt).serviceAccountRef);
+      const provider = obj(spec.provider);
+      const sa = obj(obj(obj(obj(provider.aws).auth).jwt).serviceAccountRef);
       if (str(sa.name)) needs.push({ need: 'object', kind: 'ServiceAccount', namespace: str(sa.namespace) ?? ns ?? '', name: String(sa.name), via: 'auth.jwt' });
+      const k8sAccount = obj(obj(obj(provider.kubernetes).auth).serviceAccount);
+      if (str(k8sAccount.name)) needs.push({ need: 'object', kind: 'ServiceAccount', namespace: str(k8sAccount.namespace) ?? ns ?? '', name: String(k8sAccount.name), via: 'auth.serviceAccount' });
       break;
     }
     case 'argoproj.io/ApplicationSet':

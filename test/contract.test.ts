@@ -4,7 +4,7 @@ import { allParameters, allServiceAccounts, checkContract, contract, contractPro
 describe('infra ↔ charts contract', () => {
   it('derives SSM names under /<cluster>/<app>/<key>, following readsFrom to the owner', () => {
     expect(ssmParameterName('django-prod', 'django', 'db_password')).toBe('/django-prod/django/db_password');
-    expect(ssmParameterName('django-prod', 'fluent', 'eck-stack/elastic_password')).toBe('/django-prod/eck-stack/elastic_password');
+    expect(ssmParameterName('django-prod', 'fluent', 'eck-stack/fluent_bit_password')).toBe('/django-prod/eck-stack/fluent_bit_password');
   });
 
   it('derives role names and ARNs from the ServiceAccount', () => {

@@ -1,5 +1,9 @@
 /** eck-operator and eck-stack apps: rendered through the real pipeline (helm, schemas, checks) for dev and prod. */
+import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { contract } from '../config/contract';
+import { CA_READER_ROLE, elasticsearchClients } from '../config/elasticsearch-clients';
+import { elasticsearchEndpoint } from '../config/endpoints';
 import { loadEnvironment } from '../config/environments';
 import { appJson, chartValuesOf, externalSecretTargets, findObject, manifests, renderedApps } from './rendered';
 
@@ -47,7 +51,6 @@ describe.each(['dev', 'prod'])('%s', (envName) => {
       const a = app(envName, 'eck-stack');
       const es = findObject(a, 'Elasticsearch', 'elasticsearch');
       expect(es.spec.serviceAccountName).toBeUndefined();
-      expect(es.spec.http.tls.selfSignedCertificate.disabled).toBe(true);
       expect(es.spec.nodeSets).toHaveLength(1);
       const ns = es.spec.nodeSets[0];
       expect(ns.count).toBe(settings.elasticsearchNodes);
@@ -66,11 +69,24 @@ describe.each(['dev', 'prod'])('%s', (envName) => {
       expect(v.serviceAccountName).toBeUndefined();
     });
 
-    it('runs Kibana on the apps pool against the Elasticsearch, plain HTTP', () => {
+    it('serves Elasticsearch and Kibana over HTTPS with ECK\'s self-signed certificates (its default)', () => {
+      const a = app(envName, 'eck-stack');
+      for (const [kind, name] of [['Elasticsearch', 'elasticsearch'], ['Kibana', 'kibana']] as const) {
+        const o = findObject(a, kind, name);
+        expect(o.spec.http?.tls?.selfSignedCertificate?.disabled, kind).not.toBe(true);
+        expect(o.spec.http?.tls?.certificate, kind).toBeUndefined();
+      }
+      // ECK sets the readiness probe's protocol from the TLS setting; an override would contradict it.
+      const c = findObject(a, 'Elasticsearch', 'elasticsearch').spec.nodeSets[0].podTemplate.spec.containers[0];
+      expect(c.env.map((e: { name: string }) => e.name)).not.toContain('READINESS_PROBE_PROTOCOL');
+      // ECK names the Services' ports after the protocol.
+      expect(a.runtimeObjects.filter((o) => o.kind === 'Service').map((o) => o.kind === 'Service' && o.ports)).toEqual([[5601, 'https'], [9200, 'https']]);
+    });
+
+    it('runs Kibana on the apps pool against the Elasticsearch', () => {
       const a = app(envName, 'eck-stack');
       const kb = findObject(a, 'Kibana', 'kibana');
       expect(kb.spec.elasticsearchRef.name).toBe('elasticsearch');
-      expect(kb.spec.http.tls.selfSignedCertificate.disabled).toBe(true);
       expect(kb.spec.podTemplate.spec.nodeSelector).toEqual(env.nodePools.apps.labels);
       expect(kb.spec.config['telemetry.optIn']).toBe(false);
       const c = kb.spec.podTemplate.spec.containers.find((x: { name: string }) => x.name === 'kibana');
@@ -82,8 +98,9 @@ describe.each(['dev', 'prod'])('%s', (envName) => {
       const es = findObject(a, 'Elasticsearch', 'elasticsearch');
       const secrets = externalSecretTargets(a);
       const realm = es.spec.auth.fileRealm as { secretName: string }[];
-      expect(realm).toHaveLength(1);
+      expect(realm).toHaveLength(1 + Object.keys(elasticsearchClients).length);
       for (const { secretName } of realm) expect(secrets.has(secretName), secretName).toBe(true);
+      expect(realm[0]!.secretName).toBe('elastic-user');
       const ext = secrets.get(realm[0]!.secretName)!;
       expect(ext.spec.target.template.type).toBe('kubernetes.io/basic-auth');
       expect(Object.fromEntries(ext.spec.data.map((d: any) => [d.secretKey, d.remoteRef.key]))).toEqual({
@@ -96,16 +113,54 @@ describe.each(['dev', 'prod'])('%s', (envName) => {
       expect(store.spec.provider.aws.auth.jwt.serviceAccountRef.name).toBe('eck-stack-ssm-reader');
     });
 
-    it('serves Kibana at kibana.<domain> through the ALB', () => {
+    it('gives Fluent Bit a user of its own whose only role creates documents in its own indices', () => {
+      const a = app(envName, 'eck-stack');
+      const es = findObject(a, 'Elasticsearch', 'elasticsearch');
+      const secrets = externalSecretTargets(a);
+      const name = 'elasticsearch-user-fluent-bit';
+      // One Secret is both the user's file-realm entry and its role's roles file.
+      expect(es.spec.auth.fileRealm).toContainEqual({ secretName: name });
+      expect(es.spec.auth.roles).toEqual([{ secretName: name }]);
+      const ext = secrets.get(name)!;
+      // Only the password comes from SSM, a parameter of its own (not the elastic user's).
+      expect(ext.spec.data.map((d: any) => [d.secretKey, d.remoteRef.key])).toEqual([['password', `/${env.clusterName}/eck-stack/fluent_bit_password`]]);
+      expect(contract['eck-stack'].params.fluent_bit_password.source.kind).toBe('random');
+      const t = ext.spec.target.template;
+      expect(t).toMatchObject({ type: 'kubernetes.io/basic-auth', mergePolicy: 'Merge', engineVersion: 'v2' });
+      expect(t.data.username).toBe('fluent-bit');
+      expect(t.data.roles).toBe('fluent-bit-writer');
+      expect(parse(t.data['roles.yml'])).toEqual({
+        'fluent-bit-writer': { cluster: [], indices: [{ names: ['logstash-*'], privileges: ['create_doc', 'auto_configure'] }] },
+      });
+    });
+
+    it('lets each client\'s CA reader get the HTTP CA Secret, and nothing else of the namespace', () => {
+      const a = app(envName, 'eck-stack');
+      expect(a.runtimeObjects).toContainEqual(expect.objectContaining({ kind: 'Secret', name: 'elasticsearch-es-http-certs-public', source: { kind: 'Elasticsearch', name: 'elasticsearch' } }));
+      const roles = manifests(a).filter((o) => o.kind === 'Role');
+      expect(roles.map((r) => [r.metadata.name, r.rules])).toEqual([
+        [CA_READER_ROLE, [{ apiGroups: [''], resources: ['secrets'], resourceNames: [elasticsearchEndpoint.caSecret], verbs: ['get'] }]],
+      ]);
+      const bindings = manifests(a).filter((o) => o.kind === 'RoleBinding');
+      expect(bindings.map((b) => [b.metadata.name, b.roleRef, b.subjects])).toEqual([
+        ['elasticsearch-ca-reader-fluent', { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: CA_READER_ROLE }, [{ kind: 'ServiceAccount', name: 'elasticsearch-ca-reader', namespace: 'fluent' }]],
+      ]);
+      expect(manifests(a).filter((o) => o.kind === 'ClusterRole' || o.kind === 'ClusterRoleBinding')).toEqual([]);
+    });
+
+    it('serves Kibana at kibana.<domain> through the ALB, which re-encrypts to Kibana', () => {
       const a = app(envName, 'eck-stack');
       const ing = findObject(a, 'Ingress', 'kibana');
       expect(ing.spec.rules[0].host).toBe(`kibana.${env.domain}`);
       expect(ing.metadata.annotations?.['alb.ingress.kubernetes.io/healthcheck-path']).toBe('/api/status');
+      // The health check follows the backend protocol (no healthcheck-protocol annotation).
+      expect(ing.metadata.annotations?.['alb.ingress.kubernetes.io/backend-protocol']).toBe('HTTPS');
+      expect(ing.metadata.annotations?.['alb.ingress.kubernetes.io/healthcheck-protocol']).toBeUndefined();
       const backend = ing.spec.rules[0].http.paths[0].backend.service;
       expect(backend.port.number).toBe(5601);
       // The operator's Service for the Kibana resource, declared as created at run time.
       expect(backend.name).toBe(`${findObject(a, 'Kibana', 'kibana').metadata.name}-kb-http`);
-      expect(a.runtimeObjects).toContainEqual(expect.objectContaining({ kind: 'Service', name: backend.name, ports: [5601, 'http'] }));
+      expect(a.runtimeObjects).toContainEqual(expect.objectContaining({ kind: 'Service', name: backend.name, ports: [5601, 'https'] }));
     });
 
     it('syncs after the operator and after the cluster addons', () => {
@@ -122,7 +177,7 @@ describe.each(['dev', 'prod'])('%s', (envName) => {
 
     it('emits only schema-valid ECK and External Secrets objects', () => {
       const kinds = app(envName, 'eck-stack').objects.map((o) => o.kind).sort();
-      expect(kinds).toEqual(['Elasticsearch', 'ExternalSecret', 'Ingress', 'Kibana', 'NetworkPolicy', 'NetworkPolicy', 'NetworkPolicy', 'NetworkPolicy', 'NetworkPolicy', 'SecretStore', 'ServiceAccount']);
+      expect(kinds).toEqual(['Elasticsearch', 'ExternalSecret', 'ExternalSecret', 'Ingress', 'Kibana', 'NetworkPolicy', 'NetworkPolicy', 'NetworkPolicy', 'NetworkPolicy', 'NetworkPolicy', 'Role', 'RoleBinding', 'SecretStore', 'ServiceAccount']);
     });
   });
 });

@@ -108,6 +108,19 @@ describe('SsmSecret', () => {
     );
     expect(() => new SsmSecret(chart('django'), 'A', { app: 'django', name: 'x', keys: {} })).toThrow('prod/django: ExternalSecret "x": no keys');
   });
+
+  it('merges literals from git into the SSM values, and refuses what ESO would template or overwrite', () => {
+    const c = chart('django');
+    const s = new SsmSecret(c, 'A', { app: 'django', name: 'db', keys: { password: 'db_password' }, literals: { username: 'todo', 'conf.yml': 'a: 1\n' } });
+    expect(s.keys).toEqual(['conf.yml', 'password', 'username']);
+    const [ext] = byKind(c, 'ExternalSecret');
+    expect(ext.spec.data.map((d: { secretKey: string }) => d.secretKey)).toEqual(['password']);
+    expect(ext.spec.target.template).toEqual({ engineVersion: 'v2', mergePolicy: 'Merge', data: { 'conf.yml': 'a: 1\n', username: 'todo' } });
+    const make = (literals: Record<string, string>) => () => new SsmSecret(chart('django'), 'A', { app: 'django', name: 'x', keys: { password: 'db_password' }, literals });
+    expect(make({ user: '{{ .password }}' })).toThrow('prod/django: ExternalSecret "x": literal "user" contains "{{", which ESO\'s template engine would evaluate');
+    expect(make({ password: 'p' })).toThrow('prod/django: ExternalSecret "x": "password" is both an SSM key and a literal');
+    expect(make({ 'a b': 'p' })).toThrow('prod/django: ExternalSecret "x": literal "a b" is not a valid Secret key');
+  });
 });
 
 describe('IrsaServiceAccount', () => {

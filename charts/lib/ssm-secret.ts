@@ -27,9 +27,28 @@ export interface SsmSecretProps<A extends AppName> {
   readonly type?: string;
   /** Labels on the produced Secret (e.g. Argo CD's `argocd.argoproj.io/secret-type`). @default none */
   readonly labels?: Readonly<Record<string, string>>;
+  /**
+   * Keys with fixed values kept in git because they are not secret (a user name, a role
+   * definition), merged into the SSM values by ESO's template. @default none
+   */
+  readonly literals?: Readonly<Record<string, string>>;
 }
 
 const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
+
+/**
+ * An ExternalSecret `remoteRef` with every field the CRD defaults written out, so Argo CD's diff
+ * never shows the defaulted values as drift.
+ */
+export function remoteRef(key: string, property?: string) {
+  return {
+    key,
+    ...(property !== undefined ? { property } : {}),
+    conversionStrategy: Conversion.DEFAULT,
+    decodingStrategy: Decoding.NONE,
+    metadataPolicy: MetadataPolicy.NONE,
+  };
+}
 
 /**
  * A Kubernetes Secret filled from SSM Parameter Store by External Secrets: one ExternalSecret,
@@ -57,12 +76,20 @@ export class SsmSecret<A extends AppName> extends Construct {
         throw new Error(`${where}: ${(e as Error).message}`);
       }
     }
+    for (const [key, value] of Object.entries(props.literals ?? {})) {
+      if (!SECRET_KEY.test(key)) throw new Error(`${where}: literal "${key}" is not a valid Secret key`);
+      if (key in props.keys) throw new Error(`${where}: "${key}" is both an SSM key and a literal`);
+      // ESO renders template data as Go templates (engine v2): a literal must hold no template action.
+      if (value.includes('{{')) throw new Error(`${where}: literal "${key}" contains "{{", which ESO's template engine would evaluate`);
+    }
     ssmReaderName(props.app);
     const store = SsmSecretStore.of(chart);
     this.secretName = props.name;
-    this.keys = entries.map(([k]) => k).sort();
+    const literals = props.literals ?? {};
+    this.keys = [...entries.map(([k]) => k), ...Object.keys(literals)].sort();
 
-    const templated = props.type !== undefined || props.labels !== undefined;
+    const merged = Object.keys(literals).length > 0;
+    const templated = props.type !== undefined || props.labels !== undefined || merged;
     new ExternalSecretV1Beta1(this, 'Resource', {
       metadata: { name: props.name },
       spec: {
@@ -76,7 +103,9 @@ export class SsmSecret<A extends AppName> extends Construct {
             ? {
                 template: {
                   engineVersion: EngineVersion.V2,
-                  mergePolicy: MergePolicy.REPLACE,
+                  // Merge: the SSM values plus the literals; Replace with no template data keeps the SSM values alone.
+                  mergePolicy: merged ? MergePolicy.MERGE : MergePolicy.REPLACE,
+                  ...(merged ? { data: Object.fromEntries(Object.entries(literals).sort(([a], [b]) => a.localeCompare(b))) } : {}),
                   ...(props.type !== undefined ? { type: props.type } : {}),
                   ...(props.labels !== undefined ? { metadata: { labels: { ...props.labels } } } : {}),
                 },
@@ -87,12 +116,7 @@ export class SsmSecret<A extends AppName> extends Construct {
           .sort(([a], [b]) => a.localeCompare(b))
           .map(([secretKey, param]) => ({
             secretKey,
-            remoteRef: {
-              key: ssmParameterName(chart.env.clusterName, props.app, param),
-              conversionStrategy: Conversion.DEFAULT,
-              decodingStrategy: Decoding.NONE,
-              metadataPolicy: MetadataPolicy.NONE,
-            },
+            remoteRef: remoteRef(ssmParameterName(chart.env.clusterName, props.app, param)),
           })),
       },
     });
