@@ -21,6 +21,12 @@ export const DJANGO_NAME = 'django';
 export const DJANGO_CONTAINER = 'django';
 export const DJANGO_SETTINGS_SECRET = 'django-settings';
 export const DJANGO_MIGRATE_JOB = 'django-migrate';
+/** The migrate Job's own Secret (the schema owner's credentials): no other pod mounts it. */
+export const DJANGO_MIGRATE_SECRET = 'django-migrate';
+/** The database role the app connects as; the migrate Job creates it (django-todo/todo_site/app_role.sql). */
+export const DJANGO_DB_APP_ROLE = 'django_app';
+/** libpq verifies the server's certificate and host name (CA bundle: the image's DB_SSLROOTCERT). */
+const DB_SSLMODE = 'verify-full';
 /** UID/GID of the image's `app` user (django-todo/Dockerfile). */
 export const DJANGO_UID = 10001;
 /** UID/GID of nginxinc/nginx-unprivileged. */
@@ -55,9 +61,11 @@ export function djangoImage(env: EnvironmentConfig): string {
  *
  * Migrations run in a hook Job with the same image before the Deployment changes (see below); the
  * container only runs gunicorn (D6). Settings come from SSM (`django-settings`); DEBUG is a real
- * boolean from the environment config (D4). No ServiceAccount token and no IRSA: the pods need
- * neither (D5). Pod Security "restricted" everywhere, read-only root filesystems with emptyDirs
- * for the paths that must be writable.
+ * boolean from the environment config (D4). The app connects to RDS as its own role, which may
+ * only read and write rows; the RDS master user (the schema's owner) is the migrate Job's alone,
+ * in a Secret of its own. Both verify the database's certificate (`verify-full`). No
+ * ServiceAccount token and no IRSA: the pods need neither (D5). Pod Security "restricted"
+ * everywhere, read-only root filesystems with emptyDirs for the paths that must be writable.
  */
 export class Django extends AddonChart {
   static readonly app = 'django';
@@ -85,26 +93,27 @@ export class Django extends AddonChart {
     const labels = { 'app.kubernetes.io/name': DJANGO_NAME, 'app.kubernetes.io/component': 'web' };
     const host = hostName(env.domain, 'django', 'web');
 
+    const shared = { DB_HOST: 'db_host', DB_PORT: 'db_port', DB_NAME: 'db_name', SECRET_KEY: 'secret_key' } as const;
     const settings = new SsmSecret(this, 'Settings', {
       app: 'django',
       name: DJANGO_SETTINGS_SECRET,
-      keys: {
-        DB_HOST: 'db_host',
-        DB_PORT: 'db_port',
-        DB_NAME: 'db_name',
-        DB_USERNAME: 'db_username',
-        DB_PASSWORD: 'db_password',
-        SECRET_KEY: 'secret_key',
-      },
+      keys: { ...shared, DB_PASSWORD: 'app_db_password' },
+    });
+    // What `manage.py prepare_database` reads: the owner's credentials as DB_*, the app role's password.
+    const migrate = new SsmSecret(this, 'MigrateSettings', {
+      app: 'django',
+      name: DJANGO_MIGRATE_SECRET,
+      keys: { ...shared, DB_USERNAME: 'db_username', DB_PASSWORD: 'db_password', APP_DB_PASSWORD: 'app_db_password' },
     });
     const plainEnv: k8s.EnvVar[] = [
       { name: 'DEBUG', value: s.debug ? 'true' : 'false' },
       // ALLOWED_HOSTS = [APP_HOST], CSRF_TRUSTED_ORIGINS = [https://APP_HOST] (todo_site/env.py).
       { name: 'APP_HOST', value: host },
       { name: 'STATIC_ROOT', value: '/static' },
+      { name: 'DB_SSLMODE', value: DB_SSLMODE },
     ];
-    // The hook Job takes no envFrom, so the Secret's keys are listed one by one there.
-    const secretEnv: k8s.EnvVar[] = settings.keys.map((key) => ({ name: key, valueFrom: { secretKeyRef: { name: settings.secretName, key } } }));
+    // The hook Job takes no envFrom, so its Secret's keys are listed one by one.
+    const migrateEnv: k8s.EnvVar[] = migrate.keys.map((key) => ({ name: key, valueFrom: { secretKeyRef: { name: migrate.secretName, key } } }));
 
     this.nginxConfigMap = new FileConfigMap(this, 'NginxConfig', {
       namePrefix: 'django-nginx',
@@ -115,9 +124,10 @@ export class Django extends AddonChart {
 
     new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata: { name: DJANGO_NAME, labels }, automountServiceAccountToken: false });
 
-    // Migrations: a Sync-phase hook in wave 1, after the wave-0 objects (the ExternalSecret and
-    // its store, which a PreSync hook would run before on the first sync) and before the
-    // Deployment (wave 2). Same image as the app; Django's migrate is idempotent.
+    // Migrations: a Sync-phase hook in wave 1, after the wave-0 objects (the ExternalSecrets and
+    // their store, which a PreSync hook would run before on the first sync) and before the
+    // Deployment (wave 2). Same image as the app. As the schema owner it runs migrate, then
+    // creates or updates the app's role (password from SSM, grants on the tables); both idempotent.
     new HookJob(this, 'Migrate', {
       name: DJANGO_MIGRATE_JOB,
       image: this.image,
@@ -125,14 +135,14 @@ export class Django extends AddonChart {
       syncWave: 1,
       nodePool: 'apps',
       runAsUser: DJANGO_UID,
-      command: ['python', 'manage.py', 'migrate', '--noinput'],
-      env: [...plainEnv, ...secretEnv],
+      command: ['python', 'manage.py', 'prepare_database'],
+      env: [...plainEnv, { name: 'APP_DB_USERNAME', value: DJANGO_DB_APP_ROLE }, ...migrateEnv],
       resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
       backoffLimit: 3,
     });
 
     const tmp = (name: string, size: string): k8s.Volume => ({ name, emptyDir: { sizeLimit: k8s.Quantity.fromString(size) } });
-    const djangoEnv = { env: plainEnv, envFrom: [{ secretRef: { name: settings.secretName } }] };
+    const djangoEnv = { env: [...plainEnv, { name: 'DB_USERNAME', value: DJANGO_DB_APP_ROLE }], envFrom: [{ secretRef: { name: settings.secretName } }] };
     const http = (path: string, port: number) => ({ httpGet: { path, port: k8s.IntOrString.fromNumber(port) } });
 
     new k8s.KubeDeployment(this, 'Deployment', {

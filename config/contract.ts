@@ -115,8 +115,11 @@ export const contract = {
       db_host: fromInfra('django-db-host'),
       db_port: fromInfra('django-db-port'),
       db_name: fromInfra('django-db-name'),
+      /** The RDS master user and its password: the schema's owner, read only by the migrate Job. */
       db_username: fromInfra('django-db-user'),
       db_password: secret(28, RDS_SPECIAL),
+      /** Password of the app's own role, which the migrate Job creates (charts/django.ts). */
+      app_db_password: secret(32),
       secret_key: secret(50),
     },
     readsFrom: [],

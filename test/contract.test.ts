@@ -18,7 +18,7 @@ describe('infra ↔ charts contract', () => {
   });
 
   it('rejects references the contract does not declare (at run time, for values built dynamically)', () => {
-    expect(() => paramOwner('django', 'db_pasword' as never)).toThrow('django: unknown SSM key "db_pasword" (known: db_host, db_port, db_name, db_username, db_password, secret_key)');
+    expect(() => paramOwner('django', 'db_pasword' as never)).toThrow('django: unknown SSM key "db_pasword" (known: db_host, db_port, db_name, db_username, db_password, app_db_password, secret_key)');
     expect(() => paramOwner('django', 'eck-stack/elastic_password' as never)).toThrow('not in its readsFrom list');
   });
 

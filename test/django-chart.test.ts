@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { djangoImage, djangoImageName } from '../charts/django';
+import { DJANGO_DB_APP_ROLE, djangoImage, djangoImageName } from '../charts/django';
 import { loadEnvironment } from '../config/environments';
 import { images } from '../config/images';
 import { findObject, manifests, renderedApps, type Obj } from './rendered';
@@ -94,25 +94,59 @@ describe.each(['dev', 'prod'])('django (%s)', (env) => {
     expect(nginx.resources).toEqual({ requests: cfg.apps.django.nginxResources.requests, limits: cfg.apps.django.nginxResources.limits });
   });
 
+  const remoteKeys = (name: string): Record<string, string> =>
+    Object.fromEntries(find(env, 'ExternalSecret', name).spec.data.map((d: any) => [d.secretKey, d.remoteRef.key.split('/').pop()]));
+  const plainEnv = (c: any): Record<string, string> => Object.fromEntries(c.env.filter((e: any) => 'value' in e).map((e: any) => [e.name, e.value]));
+
   it('takes settings from the django-settings ExternalSecret and DEBUG/APP_HOST from config (D4)', () => {
-    const es = find(env, 'ExternalSecret', 'django-settings');
-    expect(es.spec.data.map((d: any) => d.secretKey).sort()).toEqual(['DB_HOST', 'DB_NAME', 'DB_PASSWORD', 'DB_PORT', 'DB_USERNAME', 'SECRET_KEY']);
+    // The app's own role and its password; never the master user's.
+    expect(remoteKeys('django-settings')).toEqual({ DB_HOST: 'db_host', DB_NAME: 'db_name', DB_PASSWORD: 'app_db_password', DB_PORT: 'db_port', SECRET_KEY: 'secret_key' });
     const django = find(env, 'Deployment', 'django').spec.template.spec.containers[0];
     expect(django.envFrom).toEqual([{ secretRef: { name: 'django-settings' } }]);
-    const plain = Object.fromEntries(django.env.map((e: any) => [e.name, e.value]));
-    expect(plain).toEqual({ DEBUG: 'false', APP_HOST: `django.${domain}`, STATIC_ROOT: '/static' });
+    expect(plainEnv(django)).toEqual({
+      DEBUG: 'false',
+      APP_HOST: `django.${domain}`,
+      STATIC_ROOT: '/static',
+      DB_SSLMODE: 'verify-full',
+      DB_USERNAME: DJANGO_DB_APP_ROLE,
+    });
   });
 
-  it('runs migrations in a hook Job with the same image, before the Deployment', () => {
+  it('runs migrations and sets up the app role in a hook Job as the schema owner, before the Deployment', () => {
     const job = find(env, 'Job', 'django-migrate');
     expect(job.metadata.annotations).toMatchObject({ 'argocd.argoproj.io/hook': 'Sync', 'argocd.argoproj.io/sync-wave': '1' });
     expect(find(env, 'Deployment', 'django').metadata.annotations).toMatchObject({ 'argocd.argoproj.io/sync-wave': '2' });
     const c = job.spec.template.spec.containers[0];
     expect(c.image).toBe(djangoImage(cfg));
-    expect(c.command).toEqual(['python', 'manage.py', 'migrate', '--noinput']);
-    const fromSecret = c.env.filter((e: any) => e.valueFrom).map((e: any) => e.valueFrom.secretKeyRef);
-    expect(fromSecret.map((r: any) => r.key).sort()).toEqual(['DB_HOST', 'DB_NAME', 'DB_PASSWORD', 'DB_PORT', 'DB_USERNAME', 'SECRET_KEY']);
-    expect(new Set(fromSecret.map((r: any) => r.name))).toEqual(new Set(['django-settings']));
+    expect(c.command).toEqual(['python', 'manage.py', 'prepare_database']);
+    const fromSecret = c.env.filter((e: any) => e.valueFrom).map((e: any) => [e.name, e.valueFrom.secretKeyRef]);
+    expect(fromSecret.map(([name, ref]: any) => [name, ref.name, ref.key])).toEqual(fromSecret.map(([name]: any) => [name, 'django-migrate', name]));
+    // DB_* is the owner (the RDS master user); APP_DB_* the role the Deployment connects as.
+    expect(remoteKeys('django-migrate')).toEqual({
+      APP_DB_PASSWORD: 'app_db_password',
+      DB_HOST: 'db_host',
+      DB_NAME: 'db_name',
+      DB_PASSWORD: 'db_password',
+      DB_PORT: 'db_port',
+      DB_USERNAME: 'db_username',
+      SECRET_KEY: 'secret_key',
+    });
+    expect(plainEnv(c)).toMatchObject({ DB_SSLMODE: 'verify-full', APP_DB_USERNAME: DJANGO_DB_APP_ROLE });
+  });
+
+  it('gives the master credentials to the migrate Job only', () => {
+    const readers = objects(env).filter((o) => o.kind === 'ExternalSecret' && o.spec.data.some((d: any) => /\/django\/db_(username|password)$/.test(d.remoteRef.key)));
+    expect(readers.map((o) => o.metadata.name)).toEqual(['django-migrate']);
+    const secretsOf = (spec: any): string[] =>
+      [...(spec.initContainers ?? []), ...spec.containers].flatMap((c: any) => [
+        ...(c.env ?? []).flatMap((e: any) => (e.valueFrom?.secretKeyRef ? [e.valueFrom.secretKeyRef.name] : [])),
+        ...(c.envFrom ?? []).flatMap((e: any) => (e.secretRef ? [e.secretRef.name] : [])),
+      ]);
+    const mounts = podSpecs(env).map(([name, spec]) => [name, [...new Set(secretsOf(spec))]]);
+    expect(mounts).toEqual([
+      ['Deployment/django', ['django-settings']],
+      ['Job/django-migrate', ['django-migrate']],
+    ]);
   });
 
   it('mounts nginx config from a content-named ConfigMap equal to django-todo/nginx/default.conf (D7)', () => {

@@ -112,6 +112,20 @@ describe('Jenkinsfile', () => {
       expect(dockerfile.match(/^FROM .*/gm)).toEqual(['FROM ${PYTHON_IMAGE} AS build', 'FROM ${PYTHON_IMAGE}']);
     });
 
+    it('builds the RDS CA bundle of the pipeline\'s region into the image, where DB_SSLROOTCERT points', () => {
+      expect(shellScripts(stage('Build and push image').body)[0]).toContain('--build-arg "RDS_REGION=$AWS_REGION"');
+      const dockerfile = read('Dockerfile');
+      expect(dockerfile).toMatch(/^ARG RDS_REGION$/m);
+      expect(dockerfile).toContain('RUN python fetch_rds_ca.py "${RDS_REGION}" /build/rds-ca-bundle.pem');
+      // The runtime stage sets DB_SSLROOTCERT (todo_site/env.py) and copies the bundle to that path.
+      expect(dockerfile).toMatch(/^\s+DB_SSLROOTCERT=\/\S+\.pem$/m);
+      expect(dockerfile).toContain('COPY --from=build /build/rds-ca-bundle.pem ${DB_SSLROOTCERT}');
+      // scripts/ stays out of the build context, except the one the build stage runs.
+      const ignored = read('.dockerignore').split('\n');
+      expect(ignored).toEqual(expect.arrayContaining(['scripts/', '!scripts/fetch_rds_ca.py']));
+      expect(ignored.indexOf('!scripts/fetch_rds_ca.py')).toBeGreaterThan(ignored.indexOf('scripts/'));
+    });
+
     it('installs Python packages only when their hashes match', () => {
       const dockerfile = read('Dockerfile');
       expect(dockerfile).toContain('pip wheel --require-hashes');

@@ -104,7 +104,7 @@ describe('SsmSecret', () => {
 
   it('names the unknown key and the known ones', () => {
     expect(() => new SsmSecret(chart('django'), 'A', { app: 'django', name: 'x', keys: { A: 'db_pasword' as never } })).toThrow(
-      'prod/django: ExternalSecret "x": django: unknown SSM key "db_pasword" (known: db_host, db_port, db_name, db_username, db_password, secret_key)',
+      'prod/django: ExternalSecret "x": django: unknown SSM key "db_pasword" (known: db_host, db_port, db_name, db_username, db_password, app_db_password, secret_key)',
     );
     expect(() => new SsmSecret(chart('django'), 'A', { app: 'django', name: 'x', keys: {} })).toThrow('prod/django: ExternalSecret "x": no keys');
   });

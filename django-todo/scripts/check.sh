@@ -4,9 +4,12 @@
 #   lint and format -> migrations committed -> migrate -> Django tests under coverage ->
 #   collectstatic manifest -> browser tests (gunicorn with 2 workers + headless Chromium)
 #
-# Needs: DB_* pointing at a PostgreSQL where the user may create databases; python, ruff, coverage
+# Needs: DB_* pointing at a PostgreSQL where the user may create databases and roles (the app
+# role tests make their own owner, app role and database, and drop them); python, ruff, coverage
 # and gunicorn from requirements-dev.txt first on PATH; node with the repository's playwright-core;
 # chromium at CHROMIUM_PATH (default /usr/bin/chromium).
+# DB_TLS_HOST, DB_TLS_PORT, DB_TLS_CA (with-postgres.sh --tls; not in the pipeline, whose sidecar
+# has no TLS): a TLS listener for the verify-full tests, which are skipped without it.
 # COVERAGE_XML: where the coverage report goes (default: a temporary file, removed at the end).
 # Last line: "django-todo: N passed, 0 failed".
 set -euo pipefail
@@ -16,7 +19,8 @@ cd "$APP_DIR"
 export PYTHONDONTWRITEBYTECODE=1 DJANGO_SETTINGS_MODULE=todo_site.settings DEBUG=false
 SECRET_KEY="test-only-$(python -c 'import secrets; print(secrets.token_hex(24))')"
 export SECRET_KEY
-unset ALLOWED_HOSTS CSRF_TRUSTED_ORIGINS APP_HOST DB_SSLMODE PROMETHEUS_MULTIPROC_DIR
+unset ALLOWED_HOSTS CSRF_TRUSTED_ORIGINS APP_HOST DB_SSLMODE DB_SSLROOTCERT PROMETHEUS_MULTIPROC_DIR
+unset APP_DB_USERNAME APP_DB_PASSWORD
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/todo-check.XXXXXX")"
 export COVERAGE_FILE="$work/.coverage"

@@ -26,5 +26,6 @@ if ! plan="$(cd / && bash "$APP_DIR/scripts/run.sh" showmigrations todo 2>&1)" |
   exit 1
 fi
 echo "ok - scripts/run.sh runs manage.py commands on a migrated database, from any folder"
-PATH="$APP_DIR/.venv/bin:$PATH" bash "$APP_DIR/scripts/with-postgres.sh" bash "$APP_DIR/scripts/check.sh"
+# --tls: a TLS listener too, for the verify-full tests (todo/tests/test_database_tls.py).
+PATH="$APP_DIR/.venv/bin:$PATH" bash "$APP_DIR/scripts/with-postgres.sh" --tls bash "$APP_DIR/scripts/check.sh"
 echo "test.sh: finished in $((SECONDS - begin))s"

@@ -6,6 +6,8 @@ tested without touching ``os.environ``. Invalid values raise
 running with a surprising value.
 """
 
+import os
+import re
 from collections.abc import Mapping
 
 from django.core.exceptions import ImproperlyConfigured
@@ -92,10 +94,21 @@ def hosts_and_origins(environ: Mapping[str, str]) -> tuple[list[str], list[str]]
     return allowed, origins
 
 
+# libpq's sslmode values; the two verify modes need the CA that signed the server's certificate.
+SSLMODES = ("disable", "allow", "prefer", "require", "verify-ca", "verify-full")
+VERIFYING_SSLMODES = ("verify-ca", "verify-full")
+
+# A role name the app role SQL accepts: PostgreSQL's unquoted identifiers, at most 63 bytes.
+ROLE_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
+
+
 def database(environ: Mapping[str, str]) -> dict:
     """Build the ``default`` DATABASES entry (PostgreSQL through psycopg 3).
 
     ``DB_HOST`` may be a host name or, for local tests, a unix socket directory.
+    ``DB_SSLMODE`` and ``DB_SSLROOTCERT`` go to libpq as ``sslmode`` and
+    ``sslrootcert``; a verifying mode without a readable CA file fails here,
+    at startup, rather than at the first query.
     """
     config = {
         "ENGINE": "django.db.backends.postgresql",
@@ -110,6 +123,44 @@ def database(environ: Mapping[str, str]) -> dict:
         "OPTIONS": {"connect_timeout": 5},
     }
     sslmode = environ.get("DB_SSLMODE", "").strip()
+    rootcert = environ.get("DB_SSLROOTCERT", "").strip()
+    if sslmode and sslmode not in SSLMODES:
+        raise ImproperlyConfigured(f"DB_SSLMODE={sslmode!r} is not one of {', '.join(SSLMODES)}")
+    if sslmode in VERIFYING_SSLMODES:
+        # "system" (libpq 16+) is the operating system's trust store, not a file.
+        if not rootcert:
+            raise ImproperlyConfigured(
+                f"DB_SSLMODE={sslmode} needs DB_SSLROOTCERT, the CA bundle that signed the "
+                "server's certificate"
+            )
+        if rootcert != "system" and not os.access(rootcert, os.R_OK):
+            raise ImproperlyConfigured(f"DB_SSLROOTCERT={rootcert!r} is not a readable file")
     if sslmode:
         config["OPTIONS"]["sslmode"] = sslmode
+    if rootcert:
+        config["OPTIONS"]["sslrootcert"] = rootcert
     return config
+
+
+def app_role(environ: Mapping[str, str]) -> tuple[str, str]:
+    """Return (name, password) of the app's runtime role, which the schema owner creates.
+
+    ``APP_DB_USERNAME`` and ``APP_DB_PASSWORD`` are read only by the migrate
+    Job (``manage.py prepare_database``), which connects as the owner
+    (``DB_USERNAME``); the app role must be a different role.
+    """
+    name = environ.get("APP_DB_USERNAME", "").strip()
+    password = environ.get("APP_DB_PASSWORD", "")
+    if not ROLE_NAME.fullmatch(name):
+        raise ImproperlyConfigured(
+            f"APP_DB_USERNAME={name!r} must be 1 to 63 lowercase letters, digits or _, "
+            "not starting with a digit"
+        )
+    if not password.strip():
+        raise ImproperlyConfigured("APP_DB_PASSWORD must be set")
+    if name == environ.get("DB_USERNAME", "todo").strip():
+        raise ImproperlyConfigured(
+            f"APP_DB_USERNAME={name!r} is DB_USERNAME, the schema owner: the app needs a role "
+            "of its own"
+        )
+    return name, password

@@ -1,5 +1,6 @@
 import importlib
 import os
+import tempfile
 from unittest import mock
 
 from django.core.exceptions import ImproperlyConfigured
@@ -132,6 +133,53 @@ class DatabaseTests(SimpleTestCase):
     def test_bad_port(self):
         with self.assertRaisesMessage(ImproperlyConfigured, "DB_PORT"):
             env.database({"DB_PORT": "postgres"})
+
+    def test_verify_full_with_a_ca_bundle(self):
+        with tempfile.NamedTemporaryFile(suffix=".pem") as bundle:
+            db = env.database({"DB_SSLMODE": "verify-full", "DB_SSLROOTCERT": bundle.name})
+        self.assertEqual(db["OPTIONS"]["sslmode"], "verify-full")
+        self.assertEqual(db["OPTIONS"]["sslrootcert"], bundle.name)
+
+    def test_verifying_modes_need_a_readable_ca_bundle(self):
+        for mode in ["verify-ca", "verify-full"]:
+            with self.subTest(mode=mode):
+                with self.assertRaisesMessage(ImproperlyConfigured, "needs DB_SSLROOTCERT"):
+                    env.database({"DB_SSLMODE": mode})
+                with self.assertRaisesMessage(ImproperlyConfigured, "is not a readable file"):
+                    env.database({"DB_SSLMODE": mode, "DB_SSLROOTCERT": "/nonexistent/ca.pem"})
+        # libpq 16+: the operating system's trust store.
+        db = env.database({"DB_SSLMODE": "verify-full", "DB_SSLROOTCERT": "system"})
+        self.assertEqual(db["OPTIONS"]["sslrootcert"], "system")
+
+    def test_unknown_sslmode_fails_startup(self):
+        with self.assertRaisesMessage(ImproperlyConfigured, "DB_SSLMODE='verify'"):
+            env.database({"DB_SSLMODE": "verify"})
+
+
+class AppRoleTests(SimpleTestCase):
+    def test_name_and_password(self):
+        environ = {
+            "DB_USERNAME": "django",
+            "APP_DB_USERNAME": "django_app",
+            "APP_DB_PASSWORD": "pw",
+        }
+        self.assertEqual(env.app_role(environ), ("django_app", "pw"))
+
+    def test_invalid_names(self):
+        for name in ["", "Django", "1app", "app-role", "a" * 64, "app;drop"]:
+            with self.subTest(name=name):
+                with self.assertRaisesMessage(ImproperlyConfigured, "APP_DB_USERNAME="):
+                    env.app_role({"APP_DB_USERNAME": name, "APP_DB_PASSWORD": "pw"})
+
+    def test_password_required(self):
+        with self.assertRaisesMessage(ImproperlyConfigured, "APP_DB_PASSWORD must be set"):
+            env.app_role({"APP_DB_USERNAME": "django_app", "APP_DB_PASSWORD": "  "})
+
+    def test_not_the_owner(self):
+        with self.assertRaisesMessage(ImproperlyConfigured, "the schema owner"):
+            env.app_role(
+                {"DB_USERNAME": "django", "APP_DB_USERNAME": "django", "APP_DB_PASSWORD": "pw"}
+            )
 
 
 class SettingsModuleTests(SimpleTestCase):
