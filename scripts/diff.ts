@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { environmentNames } from '../config/environments';
-import { diffTrees, formatDiff } from '../synth/diff';
+import { diffTrees, formatDiff } from '../tools/diff';
 import { repoRoot } from '../synth/paths';
 import { synthesize } from '../synth/pipeline';
 import { distFiles } from '../synth/synth-to-dist';

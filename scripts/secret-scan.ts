@@ -4,14 +4,14 @@
  * Scans every repository file (git ls-files, plus new files not ignored) — dist/ included — and the
  * CDKTF output (synthesized in memory from the committed dist/ into a temporary directory) for
  * secret-looking values. Prints a table of findings (redacted) and stale allowlist entries; exits 1
- * when there are any. Rules and allowlist: synth/secret-scan/.
+ * when there are any. Rules and allowlist: tools/secret-scan/.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApp } from '../infra/app';
 import { repoRoot } from '../synth/paths';
-import { formatFindings, scanInfraOutput, scanRepo, type ScanResult } from '../synth/secret-scan';
+import { formatFindings, scanInfraOutput, scanRepo, type ScanResult } from '../tools/secret-scan';
 import { cliArgs } from './args';
 
 const { noInfra } = cliArgs('scan:secrets', 'npm run scan:secrets -- [--no-infra]', { 'no-infra': { type: 'boolean' } }, (flags) => ({ noInfra: flags['no-infra'] === true }));
@@ -42,7 +42,7 @@ for (const { what, result } of results) {
   }
   for (const e of result.unusedAllowlist) {
     failed = true;
-    console.log(`unused allowlist entry (remove it from synth/secret-scan/allowlist.ts): ${e.file} ${e.rule} — ${e.reason}`);
+    console.log(`unused allowlist entry (remove it from tools/secret-scan/allowlist.ts): ${e.file} ${e.rule} — ${e.reason}`);
   }
 }
 console.log(`${failed ? 'FAILED' : 'clean'} in ${((Date.now() - started) / 1000).toFixed(1)} s`);

@@ -11,7 +11,7 @@ import type { ChartName } from '../config/chart-versions';
 import { environmentNames, loadEnvironment } from '../config/environments';
 import { LOCK_FILE } from '../synth/chart-lock';
 import { chartsDir, repoRoot } from '../synth/paths';
-import { vendorCharts } from '../synth/vendor';
+import { vendorCharts } from '../tools/vendor';
 import { cliArgs } from './args';
 
 function pinnedCharts(): { name: ChartName; version: string }[] {

@@ -7,7 +7,7 @@ import { readLock, verifiedChart } from '../synth/chart-lock';
 import { runHelm } from '../synth/helm';
 import { SynthError } from '../synth/problems';
 import { renderReleases, type RenderContext } from '../synth/render';
-import { vendorCharts } from '../synth/vendor';
+import { vendorCharts } from '../tools/vendor';
 import { helm, tempDir } from './helpers';
 
 const fixture = join(__dirname, 'fixtures', 'charts', 'demo');

@@ -1,5 +1,5 @@
 /**
- * Secret scan (synth/secret-scan/): planted secrets are found, their clean counterparts are not,
+ * Secret scan (tools/secret-scan/): planted secrets are found, their clean counterparts are not,
  * findings never show the secret; the repository, the committed dist/ and the infra synth output
  * are clean.
  *
@@ -25,7 +25,7 @@ import {
   secretRules,
   type ScanResult,
   type SecretRule,
-} from '../synth/secret-scan';
+} from '../tools/secret-scan';
 import { tempDir } from './helpers';
 
 const root = join(__dirname, '..');
@@ -451,7 +451,7 @@ describe('the repository is clean', () => {
     expect(repo.scanned.length).toBeGreaterThan(900);
     expect(repo.scanned).toContain('django-todo/todo_site/env.py');
     expect(repo.scanned).toContain('test/secret-scan.test.ts');
-    for (const f of listFiles(join(root, 'synth/secret-scan'))) expect(repo.scanned).toContain(`synth/secret-scan/${f}`);
+    for (const f of listFiles(join(root, 'tools/secret-scan'))) expect(repo.scanned).toContain(`tools/secret-scan/${f}`);
     // Only binaries and oversized generated files are left out.
     for (const s of repo.skipped) expect(s.reason, s.path).toMatch(/^(binary|larger than 2 MiB|missing)/);
   });
