@@ -1,4 +1,5 @@
 import type { Construct } from 'constructs';
+import { IMAGE_UPDATER_GIT } from '../config/argocd';
 import { jenkinsEndpoint, sonarqubeEndpoint } from '../config/endpoints';
 import { contract, hostName } from '../config/contract';
 import { ecrRegistryHost, parseImageRef } from '../config/image-ref';
@@ -160,7 +161,7 @@ export class Jenkins extends AddonChart {
       PYTHON_IMAGE: images.python, // the image's base, pinned by digest; the Test stage runs in it too
       SONAR_HOST_URL: sonarqubeEndpoint.url,
       SONAR_PROJECT_KEY: 'django_todo_project',
-      SKIP_COMMIT_AUTHOR: 'argocd-image-updater',
+      SKIP_COMMIT_AUTHOR: IMAGE_UPDATER_GIT.user,
       // For the postgres container (pod-level env reaches every container; the others ignore it).
       POSTGRES_HOST_AUTH_METHOD: 'trust',
     };

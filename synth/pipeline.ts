@@ -10,6 +10,7 @@ import { addons as defaultAddons } from '../charts';
 import type { AddonChart, AddonClass, PublishedImage, RuntimeNeed, RuntimeObject } from '../charts/lib/addon-chart';
 import type { PolicyWaiver } from '../charts/lib/policy-waiver';
 import { UpstreamChart } from '../charts/lib/upstream-chart';
+import { appFiles } from '../config/argocd';
 import { chartRepositories } from '../config/chart-versions';
 import { environmentNames, loadEnvironment } from '../config/environments';
 import { checkSharedConfig } from '../config/validate';
@@ -201,26 +202,26 @@ function appOutput(env: EnvironmentConfig, chart: AddonChart, layers: string[][]
             version: upstream.version,
             release: upstream.release,
             namespace: upstream.namespace,
-            valuesFile: `values/${upstream.release}.yaml`,
+            valuesFile: appFiles.values(upstream.release),
           },
         }
       : {}),
     layer: layers.findIndex((l) => l.includes(chart.app)),
   };
   if (upstream) {
-    files[`values/${upstream.release}.yaml`] = toYaml(upstream.values);
+    files[appFiles.values(upstream.release)] = toYaml(upstream.values);
     const rendered = releases.find((r) => r.request === upstream);
     if (rendered) {
       for (const [file, content] of Object.entries(rendered.files)) {
-        if (files[`manifests/${file}`] !== undefined) problems.add(`${where}: ${file} is produced both by the chart and by ${upstream.chart}@${upstream.version} (two owners)`);
-        files[`manifests/${file}`] = content;
+        if (files[appFiles.manifest(file)] !== undefined) problems.add(`${where}: ${file} is produced both by the chart and by ${upstream.chart}@${upstream.version} (two owners)`);
+        files[appFiles.manifest(file)] = content;
       }
       objects.push(...rendered.objects);
     }
   }
   problems.throwIfAny();
-  if (chart.sourceType === 'kustomize') files['manifests/kustomization.yaml'] = kustomization(files);
-  files['app.json'] = `${JSON.stringify(params, null, 2)}\n`;
+  if (chart.sourceType === 'kustomize') files[appFiles.kustomization] = kustomization(files);
+  files[appFiles.appJson] = `${JSON.stringify(params, null, 2)}\n`;
   return {
     env: env.name,
     app: chart.app,
@@ -256,8 +257,8 @@ function placeObject(obj: KubeObject, namespace: string, where: string, into: Pl
   const id = `${obj.kind} "${obj.metadata.name}"`;
   for (const p of memo.validate(obj)) problems.add(`${where}: ${id}: ${p.path ? `${p.path}: ` : ''}${p.message}`);
   const file = fileName({ kind: obj.kind, name: obj.metadata.name, ...(obj.metadata.namespace !== undefined ? { namespace: obj.metadata.namespace } : {}) }, namespace);
-  if (files[`manifests/${file}`] !== undefined) problems.add(`${where}: two objects map to manifests/${file}`);
-  files[`manifests/${file}`] = toYaml(obj);
+  if (files[appFiles.manifest(file)] !== undefined) problems.add(`${where}: two objects map to ${appFiles.manifest(file)}`);
+  files[appFiles.manifest(file)] = toYaml(obj);
   objects.push(factsOf(obj, file, 'own'));
 }
 
@@ -278,7 +279,8 @@ function addEnvironmentObjects(env: EnvironmentConfig, apps: AppOutput[], layers
 
 /** A kustomization listing every manifest, so Argo CD builds the folder as a Kustomize source. */
 function kustomization(files: Readonly<Record<string, string>>): string {
-  const resources = Object.keys(files).filter((f) => f.startsWith('manifests/')).map((f) => f.slice('manifests/'.length)).sort();
+  const prefix = appFiles.manifest('');
+  const resources = Object.keys(files).filter((f) => f.startsWith(prefix)).map((f) => f.slice(prefix.length)).sort();
   return toYaml({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources });
 }
 

@@ -4,6 +4,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import Yaml from 'yaml';
 import { loadEnvironment } from '../config/environments';
+import { bootstrapInputs } from '../infra/stacks/bootstrap';
 import type { AppOutput, SynthResult } from '../synth/pipeline';
 import { appOf, findObject, manifests, renderPlatform } from './rendered';
 
@@ -90,8 +91,11 @@ describe.each(ENVS)('argocd in %s', (envName) => {
     }
   });
 
-  it('contains the ApplicationSet', () => {
+  it('contains the ApplicationSet and the values infra\'s bootstrap reads (config/argocd.ts layout)', () => {
     expect(Object.keys(argocd().files)).toContain('manifests/applicationset-platform.yaml');
+    const inputs = bootstrapInputs(env());
+    expect(inputs).toEqual({ values: `${envName}/argocd/values/argo-cd.yaml`, applicationSet: `${envName}/argocd/manifests/applicationset-platform.yaml` });
+    for (const file of Object.values(inputs)) expect(Object.keys(argocd().files).map((f) => `${envName}/argocd/${f}`)).toContain(file);
   });
 });
 
