@@ -97,6 +97,7 @@ export async function synthesize(opts: SynthOptions = {}): Promise<SynthResult> 
 
   // Config first: a mistake there is reported once, not again by every chart that reads the field.
   checkSharedConfig().forEach((p) => problems.add(p));
+  checkAddons(addonClasses).forEach((p) => problems.add(p));
   const envs = names.map((name) => problems.capture(() => loadEnvironment(name, opts.configs)));
   problems.throwIfAny();
   for (const env of envs as EnvironmentConfig[]) {
@@ -282,6 +283,13 @@ function kustomization(files: Readonly<Record<string, string>>): string {
   const prefix = appFiles.manifest('');
   const resources = Object.keys(files).filter((f) => f.startsWith(prefix)).map((f) => f.slice(prefix.length)).sort();
   return toYaml({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources });
+}
+
+/** One addon per app: charts/index.ts is typed so, but a list passed in (tests, tools) is not. */
+function checkAddons(addonClasses: readonly AddonClass[]): string[] {
+  const byApp = new Map<string, string[]>();
+  for (const a of addonClasses) byApp.set(a.app, [...(byApp.get(a.app) ?? []), a.name]);
+  return [...byApp].filter(([, classes]) => classes.length > 1).map(([app, classes]) => `addons: app "${app}" has ${classes.length} addons (${classes.join(', ')}); an app has one`);
 }
 
 function chartDependencies(chart: AddonChart): string[] {
