@@ -3,22 +3,13 @@ import { IMAGE_UPDATER_GIT } from '../config/argocd';
 import { ecrRegistryHost } from '../config/image-ref';
 import type { EnvironmentConfig } from '../config/types';
 import { AddonChart } from './lib/addon-chart';
+import { readRepoFile } from './lib/file-config-map';
 import { IrsaServiceAccount } from './lib/irsa-service-account';
 import { SsmSecret } from './lib/ssm-secret';
 import { UpstreamChart } from './lib/upstream-chart';
 
-/** Prints `AWS:<password>` (the `username:password` an `ext:` credential source must print). */
-function ecrLoginScript(env: EnvironmentConfig): string {
-  return [
-    '#!/bin/sh',
-    '# ECR login for the Image Updater; AWS credentials come from the pod\'s IRSA role.',
-    'set -eu',
-    '# The root filesystem is read-only; the aws CLI needs a writable home.',
-    'export HOME=/tmp',
-    `aws ecr get-authorization-token --region ${env.aws.region} --output text --query 'authorizationData[0].authorizationToken' | base64 -d`,
-    '',
-  ].join('\n');
-}
+/** The `ext:` credential script that logs in to ECR (a real file beside this chart; reads AWS_REGION). */
+export const ECR_LOGIN_SCRIPT = 'charts/argocd-image-updater/ecr-login.sh';
 
 /**
  * Argo CD Image Updater, in the argocd namespace (the seed's Application pointed at an empty
@@ -83,7 +74,8 @@ export class ArgocdImageUpdater extends AddonChart {
             },
           ],
         },
-        authScripts: { enabled: true, scripts: { 'ecr-login.sh': ecrLoginScript(env) } },
+        authScripts: { enabled: true, scripts: { 'ecr-login.sh': readRepoFile(ECR_LOGIN_SCRIPT, 'the ECR login') } },
+        extraEnv: [{ name: 'AWS_REGION', value: env.aws.region }],
       },
     });
   }

@@ -1,4 +1,5 @@
 import type { Construct } from 'constructs';
+import { stringify } from 'yaml';
 import { IMAGE_UPDATER_GIT } from '../config/argocd';
 import { jenkinsEndpoint, sonarqubeEndpoint } from '../config/endpoints';
 import { contract, hostName } from '../config/contract';
@@ -7,7 +8,7 @@ import { BOOTSTRAP_IMAGE_TAG, images, type ImageName } from '../config/images';
 import type { EnvironmentConfig, Resources } from '../config/types';
 import { AddonChart } from './lib/addon-chart';
 import { AlbIngress } from './lib/alb-ingress';
-import { FileConfigMap } from './lib/file-config-map';
+import { FileConfigMap, readRepoFile } from './lib/file-config-map';
 import { IrsaServiceAccount } from './lib/irsa-service-account';
 import { resourceValues } from './lib/resources';
 import { SsmSecret } from './lib/ssm-secret';
@@ -15,6 +16,13 @@ import { UpstreamChart } from './lib/upstream-chart';
 
 /** The build pipeline, kept as a real file next to the app it builds. */
 export const JENKINSFILE = 'django-todo/Jenkinsfile';
+/** JCasC documents and Groovy beside this chart; they read the controller's environment (`controllerEnv`). */
+export const JENKINS_FILES = {
+  sonarqube: 'charts/jenkins/casc-sonarqube.yaml',
+  credentials: 'charts/jenkins/casc-credentials.yaml',
+  jobDsl: 'charts/jenkins/job-dsl.groovy',
+  triggerBuild: 'charts/jenkins/trigger-build.groovy',
+} as const;
 
 export const JENKINS_RELEASE = 'jenkins';
 /** The chart's controller Service (release name) and its port. */
@@ -64,21 +72,6 @@ function chartImage(name: ImageName): { repository: string; tag: string } {
 /** The chart's per-container resource shape (it needs both CPU and memory limits). */
 function containerValues(r: Resources): { requests: { cpu: string; memory: string }; limits: { cpu: string; memory: string } } {
   return { requests: { ...r.requests }, limits: { cpu: r.limits.cpu ?? r.requests.cpu, memory: r.limits.memory } };
-}
-
-/** The Job DSL that creates the pipeline job from the mounted Jenkinsfile (no `${`: JCasC would expand it). */
-export function jobDsl(scriptPath: string): string {
-  return [
-    `pipelineJob('${BUILD_JOB}') {`,
-    `  description('Builds, tests, scans and pushes the django-todo image (from django-todo/Jenkinsfile).')`,
-    '  definition {',
-    '    cps {',
-    `      script(new File('${scriptPath}').text)`,
-    '      sandbox(true)',
-    '    }',
-    '  }',
-    '}',
-  ].join('\n');
 }
 
 /**
@@ -179,40 +172,17 @@ export class Jenkins extends AddonChart {
       limits: { cpu: '1', memory: limitMemory },
     });
 
-    const githubRef = (key: string) => `\${${github.secretName}-${key}}`;
     const casc = {
-      'job-dsl': `jobs:\n  - script: |\n${indent(jobDsl(`${PIPELINE_DIR}/${PIPELINE_KEY}`), 6)}\n`,
-      sonarqube: [
-        'unclassified:',
-        '  sonarGlobalConfiguration:',
-        '    buildWrapperEnabled: true',
-        '    installations:',
-        '      - name: SonarQube',
-        `        serverUrl: ${sonarqubeEndpoint.url}`,
-        'tool:',
-        '  sonarRunnerInstallation:',
-        '    installations:',
-        '      - name: SonarQubeScanner',
-        '        properties:',
-        '          - installSource:',
-        '              installers:',
-        '                - sonarRunnerInstaller:',
-        '                    id: "6.1.0.4477"',
-        '',
-      ].join('\n'),
-      credentials: [
-        'credentials:',
-        '  system:',
-        '    domainCredentials:',
-        '      - credentials:',
-        '          - usernamePassword:',
-        '              scope: GLOBAL',
-        `              id: ${GITHUB_CREDENTIAL_ID}`,
-        '              description: GitHub user and token (SSM)',
-        `              username: "${githubRef('username')}"`,
-        `              password: "${githubRef('token')}"`,
-        '',
-      ].join('\n'),
+      'job-dsl': stringify({ jobs: [{ script: readRepoFile(JENKINS_FILES.jobDsl, 'the build-django job') }] }, { blockQuote: 'literal', lineWidth: 0 }),
+      sonarqube: readRepoFile(JENKINS_FILES.sonarqube, 'the SonarQube server and scanner'),
+      credentials: readRepoFile(JENKINS_FILES.credentials, 'the GitHub credential'),
+    };
+    // What the JCasC documents and the init script read from the controller's environment.
+    const controllerEnv: Record<string, string> = {
+      SONAR_HOST_URL: sonarqubeEndpoint.url,
+      GITHUB_CREDENTIAL_ID,
+      BUILD_JOB,
+      PIPELINE_FILE: `${PIPELINE_DIR}/${PIPELINE_KEY}`,
     };
 
     new UpstreamChart(this, 'Chart', {
@@ -236,7 +206,8 @@ export class Jenkins extends AddonChart {
           installLatestPlugins: false,
           installLatestSpecifiedPlugins: false,
           JCasC: { defaultConfig: true, overwriteConfiguration: false, configScripts: casc },
-          initScripts: { triggerBuildDjango: triggerScript() },
+          initScripts: { triggerBuildDjango: readRepoFile(JENKINS_FILES.triggerBuild, 'the start-up build') },
+          containerEnv: Object.entries(controllerEnv).map(([name, value]) => ({ name, value })),
           ingress: { enabled: false },
         },
         persistence: {
@@ -294,25 +265,4 @@ export class Jenkins extends AddonChart {
       successCodes: '200,307',
     });
   }
-}
-
-function indent(text: string, spaces: number): string {
-  const pad = ' '.repeat(spaces);
-  return text.split('\n').map((l) => (l === '' ? l : pad + l)).join('\n');
-}
-
-/** Init script: one build at start-up, so the job's githubPush() trigger gets registered (seed J8). */
-function triggerScript(): string {
-  return [
-    'import hudson.model.Cause',
-    'import hudson.model.CauseAction',
-    'import jenkins.model.Jenkins',
-    `def job = Jenkins.get().getItemByFullName('${BUILD_JOB}')`,
-    'if (job == null) {',
-    `  println('${BUILD_JOB}: job not found, no start-up build')`,
-    '} else {',
-    '  Jenkins.get().getQueue().schedule2(job, 0, new CauseAction(new Cause.UserIdCause()))',
-    `  println('${BUILD_JOB}: start-up build scheduled')`,
-    '}',
-  ].join('\n');
 }

@@ -4,6 +4,7 @@ import { images } from '../config/images';
 import type { EnvironmentConfig } from '../config/types';
 import { AddonChart } from './lib/addon-chart';
 import { AlbIngress } from './lib/alb-ingress';
+import { readRepoFile } from './lib/file-config-map';
 import { HookJob } from './lib/hook-job';
 import { resourceValues } from './lib/resources';
 import { SsmSecret } from './lib/ssm-secret';
@@ -22,39 +23,10 @@ export const SONARQUBE_ADMIN_SECRET = 'sonarqube-admin';
 export const SONARQUBE_SETUP_JOB = 'sonarqube-setup';
 
 /**
- * The idempotent PostSync script: waits for SonarQube, sets the admin password once (the first
- * change is from the built-in `admin`), then creates the Jenkins webhook when it is missing.
- * Passwords travel as basic auth or URL-encoded POST bodies, never in a URL. Every curl uses
- * `--fail`, so an API error fails the Job (the seed's curl exited 0 on errors, S1).
+ * The idempotent PostSync script (a real file beside this chart): sets the admin password once and
+ * creates the Jenkins webhook. It reads SONARQUBE_URL, JENKINS_WEBHOOK_URL and ADMIN_PASSWORD.
  */
-export function sonarqubeSetupScript(): string {
-  return [
-    'set -eu',
-    `S="${sonarqubeEndpoint.url}"`,
-    `HOOK_URL="${jenkinsEndpoint.sonarWebhookUrl}"`,
-    'echo "waiting for SonarQube at $S"',
-    'until curl -fsS --max-time 10 "$S/api/system/status" | grep -q \'"status":"UP"\'; do sleep 10; done',
-    'valid() { curl -fsS --max-time 20 -u "admin:$1" "$S/api/authentication/validate" | grep -q \'"valid":true\'; }',
-    'if valid "$ADMIN_PASSWORD"; then',
-    '  echo "admin password already set"',
-    'elif valid admin; then',
-    '  printf %s "$ADMIN_PASSWORD" | curl -fsS --max-time 20 -o /dev/null -u admin:admin -X POST \\',
-    '    --data-urlencode login=admin --data-urlencode previousPassword=admin --data-urlencode password@- \\',
-    '    "$S/api/users/change_password"',
-    '  echo "admin password changed"',
-    'else',
-    '  echo "admin password is neither the SSM value nor the initial one; change it by hand" >&2',
-    '  exit 1',
-    'fi',
-    'if curl -fsS --max-time 20 -u "admin:$ADMIN_PASSWORD" "$S/api/webhooks/list" | grep -qF "\\"url\\":\\"$HOOK_URL\\""; then',
-    '  echo "Jenkins webhook exists"',
-    'else',
-    '  curl -fsS --max-time 20 -o /dev/null -u "admin:$ADMIN_PASSWORD" -X POST \\',
-    '    --data-urlencode name=jenkins --data-urlencode "url=$HOOK_URL" "$S/api/webhooks/create"',
-    '  echo "Jenkins webhook created"',
-    'fi',
-  ].join('\n');
-}
+export const SONARQUBE_SETUP_SCRIPT = 'charts/sonarqube/setup.sh';
 
 /**
  * SonarQube (community, chart 10.6.1) on the apps pool, with its database in the RDS instance
@@ -145,8 +117,12 @@ export class Sonarqube extends AddonChart {
       name: SONARQUBE_SETUP_JOB,
       image: images.curl,
       hook: 'PostSync',
-      command: ['sh', '-c', sonarqubeSetupScript()],
-      env: [{ name: 'ADMIN_PASSWORD', valueFrom: { secretKeyRef: { name: admin.secretName, key: 'password' } } }],
+      command: ['sh', '-c', readRepoFile(SONARQUBE_SETUP_SCRIPT, 'the sonarqube-setup Job')],
+      env: [
+        { name: 'SONARQUBE_URL', value: sonarqubeEndpoint.url },
+        { name: 'JENKINS_WEBHOOK_URL', value: jenkinsEndpoint.sonarWebhookUrl },
+        { name: 'ADMIN_PASSWORD', valueFrom: { secretKeyRef: { name: admin.secretName, key: 'password' } } },
+      ],
       // SonarQube's first start (schema creation) can take several minutes.
       activeDeadlineSeconds: 1200,
     });

@@ -75,6 +75,8 @@ describe.each(['dev', 'prod'])('%s', (envName) => {
       expect(dns!.env).toContainEqual({ name: 'AWS_DEFAULT_REGION', value: env.aws.region });
     }
     const scripts = findObject(app(envName, 'argocd-image-updater'), 'ConfigMap', 'argocd-image-updater-authscripts');
-    expect(scripts.data['ecr-login.sh']).toContain(`aws ecr get-authorization-token --region ${env.aws.region} `);
+    expect(scripts.data['ecr-login.sh']).toContain('aws ecr get-authorization-token --region "$AWS_REGION" ');
+    const [updater] = containersOf(findObject(app(envName, 'argocd-image-updater'), 'Deployment', 'argocd-image-updater'));
+    expect(updater!.env).toContainEqual({ name: 'AWS_REGION', value: env.aws.region });
   });
 });
