@@ -9,7 +9,7 @@ import { SsmSecret } from './lib/ssm-secret';
 import { UpstreamChart } from './lib/upstream-chart';
 
 /** The `ext:` credential script that logs in to ECR (a real file beside this chart; reads AWS_REGION). */
-export const ECR_LOGIN_SCRIPT = 'charts/argocd-image-updater/ecr-login.sh';
+const ECR_LOGIN_SCRIPT = 'charts/argocd-image-updater/ecr-login.sh';
 
 /**
  * Argo CD Image Updater, in the argocd namespace (the seed's Application pointed at an empty

@@ -14,26 +14,26 @@ import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from
 import { SsmSecret } from './lib/ssm-secret';
 
 /** nginx server block of the sidecar, kept with the app (relative to the repository root). */
-export const NGINX_CONF_FILE = 'django-todo/nginx/default.conf';
+const NGINX_CONF_FILE = 'django-todo/nginx/default.conf';
 
-export const DJANGO_NAME = 'django';
+const DJANGO_NAME = 'django';
 /** Container name of the app; the Image Updater's `kustomize.image-name` refers to its image. */
-export const DJANGO_CONTAINER = 'django';
-export const DJANGO_SETTINGS_SECRET = 'django-settings';
-export const DJANGO_MIGRATE_JOB = 'django-migrate';
+const DJANGO_CONTAINER = 'django';
+const DJANGO_SETTINGS_SECRET = 'django-settings';
+const DJANGO_MIGRATE_JOB = 'django-migrate';
 /** UID/GID of the image's `app` user (django-todo/Dockerfile). */
-export const DJANGO_UID = 10001;
+const DJANGO_UID = 10001;
 /** UID/GID of nginxinc/nginx-unprivileged. */
-export const NGINX_UID = 101;
-export const GUNICORN_PORT = 8000;
+const NGINX_UID = 101;
+const GUNICORN_PORT = 8000;
 /** Name of gunicorn's port on the container and on the django-app Service. */
-export const GUNICORN_PORT_NAME = 'gunicorn';
+const GUNICORN_PORT_NAME = 'gunicorn';
 /** Sync wave of the Deployment and its autoscaler: after the migrate hook (wave 1). */
 const DEPLOYMENT_WAVE = { 'argocd.argoproj.io/sync-wave': '2' };
-export const NGINX_PORT = 8080;
+const NGINX_PORT = 8080;
 /** The Service the Ingress uses (nginx) and the one that reaches gunicorn directly (metrics). */
-export const DJANGO_WEB_SERVICE = 'django';
-export const DJANGO_APP_SERVICE = 'django-app';
+const DJANGO_WEB_SERVICE = 'django';
+const DJANGO_APP_SERVICE = 'django-app';
 
 /** `<registry>/<repository>`, the image name without tag (what the Image Updater tracks). */
 export function djangoImageName(env: EnvironmentConfig): string {

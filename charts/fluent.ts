@@ -7,7 +7,7 @@ import { SsmSecret } from './lib/ssm-secret';
 import { UpstreamChart } from './lib/upstream-chart';
 
 /** The Secret with the Elasticsearch user Fluent Bit logs in with (a copy, in this namespace, of the eck-stack user). */
-export const ELASTIC_CREDENTIALS_SECRET = 'elastic-credentials';
+const ELASTIC_CREDENTIALS_SECRET = 'elastic-credentials';
 
 /**
  * Fluent (fluent-operator 3.0.0): the Fluent operator, which runs Fluent Bit as a DaemonSet from the

@@ -15,7 +15,7 @@ import { SsmSecret } from './lib/ssm-secret';
 import { UpstreamChart } from './lib/upstream-chart';
 
 /** The build pipeline, kept as a real file next to the app it builds. */
-export const JENKINSFILE = 'django-todo/Jenkinsfile';
+const JENKINSFILE = 'django-todo/Jenkinsfile';
 /** JCasC documents and Groovy beside this chart; they read the controller's environment (`controllerEnv`). */
 export const JENKINS_FILES = {
   sonarqube: 'charts/jenkins/casc-sonarqube.yaml',
@@ -24,25 +24,25 @@ export const JENKINS_FILES = {
   triggerBuild: 'charts/jenkins/trigger-build.groovy',
 } as const;
 
-export const JENKINS_RELEASE = 'jenkins';
+const JENKINS_RELEASE = 'jenkins';
 /** The chart's controller Service (release name) and its port. */
-export const JENKINS_SERVICE = jenkinsEndpoint.service;
-export const JENKINS_PORT = jenkinsEndpoint.port;
-export const BUILD_JOB = 'build-django';
+const JENKINS_SERVICE = jenkinsEndpoint.service;
+const JENKINS_PORT = jenkinsEndpoint.port;
+const BUILD_JOB = 'build-django';
 /** Where the pipeline ConfigMap is mounted in the controller. */
-export const PIPELINE_DIR = '/var/jenkins_home/pipelines';
-export const PIPELINE_KEY = 'Jenkinsfile';
+const PIPELINE_DIR = '/var/jenkins_home/pipelines';
+const PIPELINE_KEY = 'Jenkinsfile';
 
 /** Secrets produced by External Secrets; agents only see the pipeline one (seed J2). */
-export const JENKINS_ADMIN_SECRET = 'jenkins-admin';
-export const JENKINS_GITHUB_SECRET = 'jenkins-github';
-export const JENKINS_PIPELINE_SECRET = 'jenkins-pipeline';
+const JENKINS_ADMIN_SECRET = 'jenkins-admin';
+const JENKINS_GITHUB_SECRET = 'jenkins-github';
+const JENKINS_PIPELINE_SECRET = 'jenkins-pipeline';
 /** The Jenkins credential (JCasC) with the GitHub user and token; the pipeline checks out with it. */
-export const GITHUB_CREDENTIAL_ID = 'github';
+const GITHUB_CREDENTIAL_ID = 'github';
 /** The controller's own ServiceAccount (Kubernetes API access for agents, no AWS). */
-export const JENKINS_CONTROLLER_SA = 'jenkins-controller';
+const JENKINS_CONTROLLER_SA = 'jenkins-controller';
 /** The agents' IRSA ServiceAccount (ECR push for kaniko, ECR describe for the aws container). */
-export const JENKINS_AGENT_SA = 'jenkins';
+const JENKINS_AGENT_SA = 'jenkins';
 
 /**
  * Plugins, pinned (seed J3: everything floated on `latest`). Versions are the seed's hints where it
@@ -67,11 +67,6 @@ function chartImage(name: ImageName): { repository: string; tag: string } {
   const ref = parseImageRef(images[name]);
   const tag = [ref.tag, ref.digest].filter((x) => x !== undefined).join('@');
   return { repository: `${ref.registry}/${ref.repository}`, tag };
-}
-
-/** The chart's per-container resource shape (it needs both CPU and memory limits). */
-function containerValues(r: Resources): { requests: { cpu: string; memory: string }; limits: { cpu: string; memory: string } } {
-  return { requests: { ...r.requests }, limits: { cpu: r.limits.cpu ?? r.requests.cpu, memory: r.limits.memory } };
 }
 
 /**
@@ -165,7 +160,7 @@ export class Jenkins extends AddonChart {
       args: '99999999',
       privileged: false,
       TTYEnabled: true,
-      resources: containerValues(r),
+      resources: resourceValues(r),
     });
     const small = (cpu: string, memory: string, limitMemory: string): Resources => ({
       requests: { cpu, memory },
@@ -236,7 +231,7 @@ export class Jenkins extends AddonChart {
           customJenkinsLabels: ['ci-cd'],
           yamlMergeStrategy: 'merge',
           garbageCollection: { enabled: true, namespaces: this.namespace, timeout: 300 },
-          resources: containerValues(settings.agentResources),
+          resources: resourceValues(settings.agentResources),
           additionalContainers: [
             sleeper('kaniko', 'kaniko', settings.agentResources),
             sleeper('aws', 'awsCli', small('50m', '128Mi', '512Mi')),
@@ -246,7 +241,7 @@ export class Jenkins extends AddonChart {
               image: chartImage('postgres'),
               args: '',
               privileged: false,
-              resources: containerValues(small('100m', '256Mi', '512Mi')),
+              resources: resourceValues(small('100m', '256Mi', '512Mi')),
             },
           ],
           // Values are quoted: the chart writes them unquoted into the JCasC YAML.

@@ -11,16 +11,16 @@ import { SsmSecret } from './lib/ssm-secret';
 import { UpstreamChart } from './lib/upstream-chart';
 
 /** Helm release name; the chart names its Service and StatefulSet `<release>-sonarqube`. */
-export const SONARQUBE_RELEASE = 'sonarqube';
+const SONARQUBE_RELEASE = 'sonarqube';
 /** The Service the chart renders (and the Ingress and Jenkins point at). */
-export const SONARQUBE_SERVICE = sonarqubeEndpoint.service;
-export const SONARQUBE_PORT = sonarqubeEndpoint.port;
+const SONARQUBE_SERVICE = sonarqubeEndpoint.service;
+const SONARQUBE_PORT = sonarqubeEndpoint.port;
 
 /** Secrets produced by External Secrets; each holds only what its one consumer needs (seed S3). */
-export const SONARQUBE_DB_SECRET = 'sonarqube-db';
-export const SONARQUBE_MONITORING_SECRET = 'sonarqube-monitoring';
-export const SONARQUBE_ADMIN_SECRET = 'sonarqube-admin';
-export const SONARQUBE_SETUP_JOB = 'sonarqube-setup';
+const SONARQUBE_DB_SECRET = 'sonarqube-db';
+const SONARQUBE_MONITORING_SECRET = 'sonarqube-monitoring';
+const SONARQUBE_ADMIN_SECRET = 'sonarqube-admin';
+const SONARQUBE_SETUP_JOB = 'sonarqube-setup';
 
 /**
  * The idempotent PostSync script (a real file beside this chart): sets the admin password once and

@@ -59,9 +59,6 @@ const IU = 'argocd-image-updater.argoproj.io';
 /** The app folder's manifests, in the generator's Go template (`.path.path` is the app.json's folder). */
 const MANIFESTS_PATH = `{{ printf "%s/${appFiles.manifests}" .path.path | toJson }}`;
 
-/** The optional `imageUpdater` block of an app's app.json (set by an AddonChart prop); checked at synth. */
-export type { ImageUpdaterParams } from '../charts/lib/addon-chart';
-
 /** Where the files generator looks: one app.json per app folder. */
 export function appJsonGlob(env: string): string {
   return `${DIST_DIR}/${env}/*/${appFiles.appJson}`;

@@ -28,7 +28,7 @@ import { factsOf, fileName, isClusterScoped, type ObjectFacts, toYaml } from './
 import type { KubeObject } from './kube-object';
 import { cacheDir as defaultCacheDir, chartsDir as defaultChartsDir, repoRoot } from './paths';
 import { formatPolicyTable, policyReport, waiverKey, type PolicyRow } from './policy/report';
-import { Problems, SynthError } from './problems';
+import { Problems } from './problems';
 import { renderReleases, type RenderedRelease } from './render';
 import { ValidationMemo } from './validation-memo';
 import { checkChartValues } from './values-check';
@@ -300,5 +300,3 @@ function chartDependencies(chart: AddonChart): string[] {
 function sortKeys<T>(o: Record<string, T>): Record<string, T> {
   return Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
-
-export { SynthError };
