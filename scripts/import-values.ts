@@ -11,10 +11,10 @@
  * Only facts are emitted: key names, types and compact defaults; no upstream comments.
  */
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { Parser, type ReadEntry } from 'tar';
 import { parse as parseYaml } from 'yaml';
+import { repoRoot } from '../config/paths';
 import { formatPath, scanTemplate, type ChartPaths, type KnownTree } from '../synth/values-paths';
 import { cliArgs } from './args';
 
@@ -22,7 +22,6 @@ type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 type Obj = { [k: string]: Json };
 type Schema = { [k: string]: unknown };
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Reads a .tgz buffer into a path -> bytes map (nested .tgz are expanded by the caller). */
@@ -316,9 +315,9 @@ export async function generate(chartsDir: string, outDir: string): Promise<Chart
 
 async function main(): Promise<void> {
   const usage = 'npx tsx scripts/import-values.ts [--out DIR]';
-  const out = cliArgs('import-values', usage, { out: { type: 'string' } }, (flags) => flags.out) ?? join(ROOT, 'imports/values');
+  const out = cliArgs('import-values', usage, { out: { type: 'string' } }, (flags) => flags.out) ?? join(repoRoot, 'imports/values');
   const t0 = performance.now();
-  const stats = await generate(join(ROOT, 'imports/charts'), out);
+  const stats = await generate(join(repoRoot, 'imports/charts'), out);
   const ms = performance.now() - t0;
   for (const s of stats) console.log(`${s.chart}@${s.version}: known=${s.known} openMaps=${s.openMaps} templateRefs=${s.templateRefs}`);
   console.log(`generated ${stats.length} charts into ${out} in ${ms.toFixed(0)} ms`);

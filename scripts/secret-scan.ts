@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApp } from '../infra/app';
-import { repoRoot } from '../synth/paths';
+import { repoRoot } from '../config/paths';
 import { formatFindings, scanInfraOutput, scanRepo, type ScanResult } from '../tools/secret-scan';
 import { cliArgs } from './args';
 

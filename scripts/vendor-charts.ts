@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import type { ChartName } from '../config/chart-versions';
 import { environmentNames, loadEnvironment } from '../config/environments';
 import { LOCK_FILE } from '../synth/chart-lock';
-import { chartsDir, repoRoot } from '../synth/paths';
+import { chartsDir, repoRoot } from '../config/paths';
 import { vendorCharts } from '../tools/vendor';
 import { cliArgs } from './args';
 

@@ -1,7 +1,8 @@
 /**
  * The synth pipeline: builds every environment's addon charts, renders their upstream charts,
- * validates everything, and returns the complete dist/ tree in memory. Nothing is written here
- * (see write-dist.ts), so a failure anywhere leaves dist/ untouched.
+ * validates everything, and returns the complete dist/ tree in memory. It never writes dist/ (only
+ * write-dist.ts does), so a failure anywhere leaves dist/ untouched; what it writes is its caches
+ * (rendered releases, validated objects, compiled validators) in the cache folder (config/paths.ts).
  */
 import { App } from 'cdk8s';
 import { readFileSync, readdirSync } from 'node:fs';
@@ -26,7 +27,7 @@ import { syncLayers } from './graph';
 import { helmVersion, locateHelm, type Helm } from './helm';
 import { factsOf, fileName, isClusterScoped, type ObjectFacts, toYaml } from './objects';
 import type { KubeObject } from './kube-object';
-import { cacheDir as defaultCacheDir, chartsDir as defaultChartsDir, repoRoot } from './paths';
+import { cacheDir as defaultCacheDir, chartsDir as defaultChartsDir, repoRoot } from '../config/paths';
 import { formatPolicyTable, policyReport, waiverKey, type PolicyRow } from './policy/report';
 import { Problems } from './problems';
 import { renderReleases, type RenderedRelease } from './render';

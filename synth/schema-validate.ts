@@ -21,8 +21,9 @@ import path from 'node:path';
 import Ajv, { _, type ErrorObject, type ValidateFunction } from 'ajv';
 import standaloneCode from 'ajv/dist/standalone';
 import { closestName } from '../config/did-you-mean';
+import { cacheDir } from '../config/paths';
 import { writeCacheFile } from './cache-file';
-import { crdSchemas, K8S_SCHEMA_ID, k8sSchemas, knownFields, locateSchema, SCHEMAS_DIR, schemaFilesHash } from './schema-load';
+import { crdSchemas, K8S_SCHEMA_ID, k8sSchemas, knownFields, locateSchema, schemaFilesHash } from './schema-load';
 
 /** One schema violation; `path` is like `spec.template.spec.containers[0].imagePullPolicy`. */
 export interface SchemaProblem {
@@ -39,25 +40,24 @@ const FORMATS = {
 };
 
 /**
- * Compiled validators are cached as ajv standalone modules under node_modules/.cache, keyed by
- * the hash of the schema files (+ this version), so only the first run pays for compiling the
- * big CRDs (ApplicationSet alone takes ~0.5 s). Set SCHEMA_VALIDATE_CACHE=0 to disable.
+ * Compiled validators are cached as ajv standalone modules in the cache folder (config/paths.ts),
+ * keyed by the hash of the schema files (+ this version), so only the first run pays for compiling
+ * the big CRDs (ApplicationSet alone takes ~0.5 s).
  */
 const CACHE_VERSION = 'v1';
 const FORMATS_MODULE = 'schema-validate:formats';
-const CACHE_ROOT = path.resolve(SCHEMAS_DIR, '..', '..', 'node_modules', '.cache', 'schema-validate');
 const nodeRequire = createRequire(import.meta.url);
 
 let ajv: Ajv | undefined;
-let cacheDir: string | null | undefined;
+let validatorsDir: string | undefined;
 const validators = new Map<string, ValidateFunction>();
 
-function getCacheDir(): string | null {
-  if (cacheDir === undefined) {
+function getCacheDir(): string {
+  if (validatorsDir === undefined) {
     const ajvVersion = (nodeRequire('ajv/package.json') as { version: string }).version;
-    cacheDir = process.env.SCHEMA_VALIDATE_CACHE === '0' ? null : path.join(CACHE_ROOT, `${CACHE_VERSION}-ajv${ajvVersion}-${schemaFilesHash().slice(0, 16)}`);
+    validatorsDir = path.join(cacheDir, 'schema-validate', `${CACHE_VERSION}-ajv${ajvVersion}-${schemaFilesHash().slice(0, 16)}`);
   }
-  return cacheDir;
+  return validatorsDir;
 }
 
 function getAjv(): Ajv {
@@ -70,7 +70,7 @@ function getAjv(): Ajv {
     validateSchema: false,
     addUsedSchema: false,
     messages: false,
-    code: { optimize: false, source: getCacheDir() !== null, formats: _`require(${FORMATS_MODULE})` },
+    code: { optimize: false, source: true, formats: _`require(${FORMATS_MODULE})` },
   });
   for (const [name, format] of Object.entries(FORMATS)) instance.addFormat(name, format);
   instance.addSchema({ $id: K8S_SCHEMA_ID, definitions: k8sSchemas().definitions }, K8S_SCHEMA_ID);
@@ -88,23 +88,18 @@ function loadStandalone(code: string): ValidateFunction {
 }
 
 function compile(key: string, schema: object): ValidateFunction {
-  const dir = getCacheDir();
-  const file = dir === null ? null : path.join(dir, `${key.replace(/[^A-Za-z0-9.-]+/g, '_')}.cjs`);
-  if (file !== null) {
-    try {
-      return loadStandalone(readFileSync(file, 'utf8'));
-    } catch {
-      // not cached yet (or unreadable): compile below
-    }
+  const file = path.join(getCacheDir(), `${key.replace(/[^A-Za-z0-9.-]+/g, '_')}.cjs`);
+  try {
+    return loadStandalone(readFileSync(file, 'utf8'));
+  } catch {
+    // not cached yet (or unreadable): compile below
   }
   const instance = getAjv();
   const validate = instance.compile(schema);
-  if (file !== null && dir !== null) {
-    try {
-      writeCacheFile(file, standaloneCode(instance, validate));
-    } catch {
-      // the cache is an optimisation only
-    }
+  try {
+    writeCacheFile(file, standaloneCode(instance, validate));
+  } catch {
+    // the cache is an optimisation only
   }
   return validate;
 }

@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { appFiles, DIST_DIR, distPath } from '../config/argocd';
 import { environmentNames } from '../config/environments';
-import { repoRoot } from './paths';
+import { repoRoot } from '../config/paths';
 import { synthesize, type SynthOptions, type SynthResult } from './pipeline';
 import { type DistFs, recoverDist, writeDist } from './write-dist';
 

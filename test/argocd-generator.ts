@@ -52,7 +52,7 @@ import { basename, dirname, join } from 'node:path';
 import Yaml from 'yaml';
 import { locateHelm, runHelm } from '../synth/helm';
 import type { KubeObject } from '../synth/kube-object';
-import { cacheDir } from '../synth/paths';
+import { cacheDir } from '../config/paths';
 import { strategicMerge, type JsonMap } from './strategic-merge';
 import { strictTemplate, type StrictTemplate } from './strict-template';
 

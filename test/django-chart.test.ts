@@ -6,8 +6,9 @@ import { djangoImage, djangoImageName } from '../charts/django';
 import { loadEnvironment } from '../config/environments';
 import { images } from '../config/images';
 import { findObject, manifests, renderedApps, type Obj } from './rendered';
+import { repoRoot } from '../config/paths';
 
-const NGINX_CONF = readFileSync(join(__dirname, '..', 'django-todo', 'nginx', 'default.conf'), 'utf8');
+const NGINX_CONF = readFileSync(join(repoRoot, 'django-todo', 'nginx', 'default.conf'), 'utf8');
 
 const platform = renderedApps();
 const app = (env: string) => platform(env, 'django');

@@ -6,8 +6,9 @@ import { JENKINS_FILES, JENKINS_PLUGINS } from '../charts/jenkins';
 import { contentName, readRepoFile } from '../charts/lib/file-config-map';
 import { images } from '../config/images';
 import { findObject, manifests, renderedApps, type Obj } from './rendered';
+import { repoRoot } from '../config/paths';
 
-const JENKINSFILE = readFileSync(join(__dirname, '..', 'django-todo', 'Jenkinsfile'), 'utf8');
+const JENKINSFILE = readFileSync(join(repoRoot, 'django-todo', 'Jenkinsfile'), 'utf8');
 
 const platform = renderedApps();
 const app = (env: string) => platform(env, 'jenkins');

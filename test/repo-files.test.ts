@@ -9,7 +9,7 @@ import { readFileSync, realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { repoRoot } from '../synth/paths';
+import { repoRoot } from '../config/paths';
 
 /**
  * Tracked and new (not ignored) files, relative to the repository root, but not dist/ (generated,

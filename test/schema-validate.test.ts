@@ -1,11 +1,10 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { schemaFor, type SchemaProblem, validateObject } from '../synth/schema-validate';
+import { repoRoot } from '../config/paths';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 function deployment(spec: Record<string, unknown>): Record<string, unknown> {
   return {

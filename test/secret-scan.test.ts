@@ -27,8 +27,9 @@ import {
   type SecretRule,
 } from '../tools/secret-scan';
 import { tempDir } from './helpers';
+import { repoRoot } from '../config/paths';
 
-const root = join(__dirname, '..');
+const root = repoRoot;
 
 /** Joins pieces: keeps every planted value out of this file's text. */
 const j = (...parts: string[]) => parts.join('');

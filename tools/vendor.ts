@@ -7,7 +7,7 @@ import { parse } from 'yaml';
 import { chartRepositories, type ChartName } from '../config/chart-versions';
 import { LOCK_FILE, sha256, type LockedChart } from '../synth/chart-lock';
 import { locateHelm, runHelm } from '../synth/helm';
-import { cacheDir } from '../synth/paths';
+import { cacheDir } from '../config/paths';
 
 interface RepoIndex {
   entries: Record<string, { version: string; urls: string[] }[]>;

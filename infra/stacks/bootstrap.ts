@@ -37,7 +37,8 @@ import { parseAllDocuments } from 'yaml';
 import { appFiles, APPLICATIONSET_FILE, ARGOCD_APP, ARGOCD_NAMESPACE, ARGOCD_RELEASE, BOOTSTRAP_SECRETS, DIST_DIR, distPath } from '../../config/argocd';
 import { ssmParameterName } from '../../config/contract';
 import type { EnvironmentConfig } from '../../config/types';
-import { EnvStack, repoRoot } from '../common';
+import { repoRoot } from '../../config/paths';
+import { EnvStack } from '../common';
 
 /** Created once: Terraform never updates what it hands over to Argo CD. */
 const ONCE = { ignoreChanges: 'all' } as const;
