@@ -47,20 +47,30 @@ const CLUSTER_SCOPED_CORE = new Set([
   'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding', 'ValidatingWebhookConfiguration', 'VolumeAttachment',
 ]);
 
-/** Cluster-scoped custom kinds by `group/Kind`, learnt from every CRD the pipeline sees. */
-const clusterScopedCustom = new Set<string>();
+/**
+ * The scopes of the custom kinds one synth has seen CRDs for (one instance per run, handed to the
+ * render and to the placing of our own objects): cluster-scoped kinds by `group/Kind`.
+ */
+export class KindScopes {
+  private readonly clusterScoped = new Set<string>();
 
-/** Records the scope of the kinds a CRD object defines. */
-export function learnCrdScope(obj: KubeObject): void {
-  if (obj.kind !== 'CustomResourceDefinition') return;
-  const spec = obj.spec as { group?: string; scope?: string; names?: { kind?: string } } | undefined;
-  if (spec?.scope === 'Cluster' && spec.group && spec.names?.kind) clusterScopedCustom.add(`${spec.group}/${spec.names.kind}`);
+  /** Records the scope of the kinds a CRD object defines; other objects are ignored. */
+  learn(obj: KubeObject): void {
+    if (obj.kind !== 'CustomResourceDefinition') return;
+    const spec = obj.spec as { group?: string; scope?: string; names?: { kind?: string } } | undefined;
+    if (spec?.scope === 'Cluster' && spec.group && spec.names?.kind) this.clusterScoped.add(`${spec.group}/${spec.names.kind}`);
+  }
+
+  isClusterScoped(apiVersion: string, kind: string): boolean {
+    return isClusterScoped(apiVersion, kind, this.clusterScoped);
+  }
 }
 
-export function isClusterScoped(apiVersion: string, kind: string): boolean {
+/** Whether a kind is cluster-scoped: core kinds from a fixed list, custom kinds from `customClusterScoped` (`group/Kind`). */
+export function isClusterScoped(apiVersion: string, kind: string, customClusterScoped: ReadonlySet<string> = new Set()): boolean {
   const g = group(apiVersion);
   if (g === '' || g.endsWith('.k8s.io') || !g.includes('.')) return CLUSTER_SCOPED_CORE.has(kind);
-  return clusterScopedCustom.has(`${g}/${kind}`) || (g === 'apiextensions.k8s.io' && kind === 'CustomResourceDefinition');
+  return customClusterScoped.has(`${g}/${kind}`) || (g === 'apiextensions.k8s.io' && kind === 'CustomResourceDefinition');
 }
 
 /** `Kind/namespace/name` (namespace empty for cluster-scoped objects), unique per cluster. */

@@ -25,7 +25,7 @@ import { restoreDroppedFields } from './dropped-fields';
 import { environmentObjects } from './environment-objects';
 import { syncLayers } from './graph';
 import { helmVersion, locateHelm, type Helm } from './helm';
-import { factsOf, fileName, isClusterScoped, type ObjectFacts, toYaml } from './objects';
+import { factsOf, fileName, KindScopes, type ObjectFacts, toYaml } from './objects';
 import type { KubeObject } from './kube-object';
 import { cacheDir as defaultCacheDir, chartsDir as defaultChartsDir, repoRoot } from '../config/paths';
 import { formatPolicyTable, policyReport, waiverKey, type PolicyRow } from './policy/report';
@@ -123,6 +123,7 @@ export async function synthesize(opts: SynthOptions = {}): Promise<SynthResult> 
   const version = codeVersion();
   const log = opts.log ?? (() => {});
   const memo = new ValidationMemo(cacheDir, version, log);
+  const scopes = new KindScopes();
   let helm: Helm | undefined;
   const getHelm = () => {
     helm ??= locateHelm(cacheDir);
@@ -136,6 +137,7 @@ export async function synthesize(opts: SynthOptions = {}): Promise<SynthResult> 
     cacheDir,
     helm: getHelm,
     codeVersion: version,
+    scopes,
     warn: log,
     onStart: (total) => log(`rendering ${total} of ${toRender.length} upstream releases with helm ${helmVersion(helm!)} (the rest come from the cache)`),
     onRender: (r, done, total) => log(`rendered ${done}/${total}: ${r.env}/${r.app} (${r.chart}@${r.version})`),
@@ -147,10 +149,10 @@ export async function synthesize(opts: SynthOptions = {}): Promise<SynthResult> 
   const renderedWaivers = new Set<string>();
   for (const { env, charts, layers } of built) {
     for (const chart of charts) {
-      const out = problems.capture(() => appOutput(env, chart, layers, releases, memo));
+      const out = problems.capture(() => appOutput(env, chart, layers, releases, { memo, scopes }));
       if (out) apps.push(out);
     }
-    problems.capture(() => addEnvironmentObjects(env, apps, layers, memo));
+    problems.capture(() => addEnvironmentObjects(env, apps, layers, { memo, scopes }));
     const envApps = apps.filter((a) => a.env === env.name);
     const crossFindings = problems.capture(() => checkEnvironment(env, envApps));
     if (!crossFindings) continue;
@@ -176,7 +178,13 @@ export async function synthesize(opts: SynthOptions = {}): Promise<SynthResult> 
   return { environments: [...names], apps, rendered, cached: releases.length - rendered, warnings, policy, models };
 }
 
-function appOutput(env: EnvironmentConfig, chart: AddonChart, layers: string[][], releases: readonly RenderedRelease[], memo: ValidationMemo): AppOutput {
+/** What placing our own objects needs besides the app: the validation memo and this run's kind scopes. */
+interface PlaceContext {
+  readonly memo: ValidationMemo;
+  readonly scopes: KindScopes;
+}
+
+function appOutput(env: EnvironmentConfig, chart: AddonChart, layers: string[][], releases: readonly RenderedRelease[], ctx: PlaceContext): AppOutput {
   const problems = new Problems();
   const files: Record<string, string> = {};
   const objects: ObjectFacts[] = [];
@@ -184,7 +192,7 @@ function appOutput(env: EnvironmentConfig, chart: AddonChart, layers: string[][]
 
   const own = chart.toJson() as KubeObject[];
   restoreDroppedFields(chart, own);
-  for (const obj of own) placeObject(obj, chart.namespace, where, { files, objects, problems, memo });
+  for (const obj of own) placeObject(obj, chart.namespace, where, { files, objects, problems, ...ctx });
 
   const upstream = UpstreamChart.of(chart)?.request;
   const params: AppParams = {
@@ -241,11 +249,10 @@ function appOutput(env: EnvironmentConfig, chart: AddonChart, layers: string[][]
 }
 
 /** Where {@link placeObject} puts an object, and what checks it. */
-interface Placement {
+interface Placement extends PlaceContext {
   readonly files: Record<string, string>;
   readonly objects: ObjectFacts[];
   readonly problems: Problems;
-  readonly memo: ValidationMemo;
 }
 
 /**
@@ -253,8 +260,8 @@ interface Placement {
  * cluster-scoped kinds), strictly validated, serialised under its file name, facts recorded.
  */
 function placeObject(obj: KubeObject, namespace: string, where: string, into: Placement): void {
-  const { files, objects, problems, memo } = into;
-  if (isClusterScoped(obj.apiVersion, obj.kind)) delete obj.metadata.namespace;
+  const { files, objects, problems, memo, scopes } = into;
+  if (scopes.isClusterScoped(obj.apiVersion, obj.kind)) delete obj.metadata.namespace;
   else obj.metadata.namespace ??= namespace;
   const id = `${obj.kind} "${obj.metadata.name}"`;
   for (const p of memo.validate(obj)) problems.add(`${where}: ${id}: ${p.path ? `${p.path}: ` : ''}${p.message}`);
@@ -265,7 +272,7 @@ function placeObject(obj: KubeObject, namespace: string, where: string, into: Pl
 }
 
 /** Adds the environment-wide objects (see environment-objects.ts) to their app folders. */
-function addEnvironmentObjects(env: EnvironmentConfig, apps: AppOutput[], layers: string[][], memo: ValidationMemo): void {
+function addEnvironmentObjects(env: EnvironmentConfig, apps: AppOutput[], layers: string[][], ctx: PlaceContext): void {
   const problems = new Problems();
   for (const extra of environmentObjects(env, apps.filter((a) => a.env === env.name), layers)) {
     const i = apps.findIndex((a) => a.env === env.name && a.app === extra.app);
@@ -273,7 +280,7 @@ function addEnvironmentObjects(env: EnvironmentConfig, apps: AppOutput[], layers
     const target = apps[i]!;
     const files: Record<string, string> = { ...target.files };
     const objects = [...target.objects];
-    for (const obj of extra.objects) placeObject(obj, target.namespace, `${env.name}/${extra.app}`, { files, objects, problems, memo });
+    for (const obj of extra.objects) placeObject(obj, target.namespace, `${env.name}/${extra.app}`, { files, objects, problems, ...ctx });
     apps[i] = { ...target, files: sortKeys(files), objects: objects.sort((a, b) => a.file.localeCompare(b.file)) };
   }
   problems.throwIfAny();
