@@ -3,9 +3,8 @@
  * cross-object checks need, and their canonical YAML.
  */
 import { Yaml } from 'cdk8s';
-import type { PolicyCheckId } from '../charts/lib/policy-waiver';
 import { group, podReferences, podTemplate, type KubeObject } from './kube-object';
-import { objectFindings } from './policy/object-policy';
+import { objectFindings, type Origin, type PolicyFinding } from './policy/object-policy';
 import { syncFacts, type SyncFacts } from './sync-facts';
 
 /** What checks across objects and apps need to know about one object (stored in the render cache). */
@@ -29,15 +28,6 @@ export interface ObjectFacts {
   /** Sync placement, run-time needs and provides (see sync-facts.ts). */
   readonly sync: SyncFacts;
 }
-
-/** One policy check's complaint about one object. */
-export interface PolicyFinding {
-  readonly check: PolicyCheckId;
-  readonly message: string;
-}
-
-/** Who wrote an object: our constructs, or an upstream chart we render. */
-export type Origin = 'own' | 'upstream';
 
 /** Core kinds that are cluster-scoped; CRD scopes come from the CRDs themselves. */
 const CLUSTER_SCOPED_CORE = new Set([

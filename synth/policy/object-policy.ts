@@ -3,7 +3,7 @@
  * every workload must pass; our own objects also get "restricted", resources and probes.
  */
 import { parseImageRef } from '../../config/image-ref';
-import type { Origin, PolicyFinding } from '../objects';
+import type { PolicyCheckId } from '../../charts/lib/policy-waiver';
 import { podTemplate, type KubeObject, type PodTemplate } from '../kube-object';
 import { baselineViolations, restrictedViolations } from './pod-security';
 
@@ -14,6 +14,15 @@ type Container = {
   readinessProbe?: unknown;
   livenessProbe?: unknown;
 };
+/** Who wrote an object: our constructs, or an upstream chart we render. */
+export type Origin = 'own' | 'upstream';
+
+/** One policy check's complaint about one object. */
+export interface PolicyFinding {
+  readonly check: PolicyCheckId;
+  readonly message: string;
+}
+
 type PolicyRule = { apiGroups?: string[]; resources?: string[]; verbs?: string[]; nonResourceURLs?: string[] };
 
 /** Kinds whose pods run until replaced, so they need probes. */

@@ -4,7 +4,8 @@
  * finding are problems too, so the list of exceptions never outlives its reason.
  */
 import type { PolicyWaiver } from '../../charts/lib/policy-waiver';
-import type { ObjectFacts, PolicyFinding } from '../objects';
+import type { ObjectFacts } from '../objects';
+import type { PolicyFinding } from './object-policy';
 
 /** A finding located in one app of one environment. */
 export interface LocatedFinding extends PolicyFinding {
