@@ -18,7 +18,7 @@ const cicdPool: NodePool = {
 };
 
 const appsPool: NodePool = {
-  labels: { role: 'django' },
+  labels: { role: 'apps' },
   instanceTypes: ['t3.large'],
   capacityType: 'SPOT',
   minSize: 1,

@@ -65,7 +65,7 @@ describe.each(['dev', 'prod'])('django (%s)', (env) => {
   it('runs gunicorn with an nginx sidecar, static files collected into a shared emptyDir', () => {
     const d = find(env, 'Deployment', 'django');
     const pod = d.spec.template.spec;
-    expect(pod.nodeSelector).toEqual({ role: 'django' });
+    expect(pod.nodeSelector).toEqual({ role: 'apps' });
     expect(pod.serviceAccountName).toBe('django');
     expect(pod.automountServiceAccountToken).toBe(false);
     expect(pod.volumes.find((v: any) => v.name === 'static')).toMatchObject({ emptyDir: {} });

@@ -49,7 +49,7 @@ describe.each(['dev', 'prod'])('sonarqube (%s)', (env) => {
 
   it('runs on the apps pool with real probes (S2)', () => {
     const pod = find(env, 'StatefulSet', 'sonarqube-sonarqube').spec.template.spec;
-    expect(pod.nodeSelector).toEqual({ role: 'django' });
+    expect(pod.nodeSelector).toEqual({ role: 'apps' });
     expect(pod.serviceAccountName).toBe('sonarqube');
     const c = pod.containers[0];
     expect(c.ports).toContainEqual({ name: 'http', containerPort: 9000, protocol: 'TCP' });

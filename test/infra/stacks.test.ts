@@ -100,7 +100,7 @@ describe.each(envs)('$name', (env) => {
         expect(group!.ami_type).toMatch(/^AL2023_/); // root device of the EKS AL2023 AMIs is /dev/xvda
         expect(lt.metadata_options.http_tokens).toBe('required');
       }
-      expect(groups.map((g) => g.labels.role).sort()).toEqual(['ci-cd', 'django']);
+      expect(groups.map((g) => g.labels.role).sort()).toEqual(['apps', 'ci-cd']);
     });
 
     it('installs the managed add-ons, EBS CSI with its own IRSA role', () => {
