@@ -244,7 +244,7 @@ describe('one addon per app', () => {
     const missing: AddonRegistry = withoutFluent;
     // @ts-expect-error Prometheus renders the app prometheus, not fluent
     const misfiled: AddonRegistry = { ...addonsByApp, fluent: addonsByApp.prometheus };
-    expect([missing, misfiled].map((r) => Object.keys(r).length)).toEqual([12, 13]);
+    void [missing, misfiled]; // what the compiler checks; at run time the registry is complete:
     expect(addons.map((a) => a.app).sort()).toEqual([...appNames].sort());
   });
 
