@@ -16,14 +16,14 @@ import { cliArgs } from './args';
 
 const { noInfra } = cliArgs('scan:secrets', 'npm run scan:secrets -- [--no-infra]', { 'no-infra': { type: 'boolean' } }, (flags) => ({ noInfra: flags['no-infra'] === true }));
 const started = Date.now();
-const results: { what: string; result: ScanResult }[] = [{ what: 'repository', result: scanRepo(repoRoot) }];
+const results: { what: string; result: ScanResult }[] = [{ what: 'repository', result: await scanRepo(repoRoot) }];
 
 if (!noInfra) {
   const outdir = mkdtempSync(join(tmpdir(), 'secret-scan-cdktf-'));
   try {
     process.env.CHECKPOINT_DISABLE = '1';
     buildApp({ outdir }).app.synth();
-    results.push({ what: 'infra synth (cdktf.out)', result: scanInfraOutput(outdir) });
+    results.push({ what: 'infra synth (cdktf.out)', result: await scanInfraOutput(outdir) });
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }

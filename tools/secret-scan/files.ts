@@ -62,7 +62,7 @@ export function repoFiles(root: string): string[] {
 }
 
 /** The whole repository (see {@link repoFiles}) with the allowlist; stale entries are reported. */
-export function scanRepo(root: string, allowlist: readonly AllowlistEntry[] = SECRET_SCAN_ALLOWLIST): ScanResult {
+export function scanRepo(root: string, allowlist: readonly AllowlistEntry[] = SECRET_SCAN_ALLOWLIST): Promise<ScanResult> {
   const { inputs, skipped } = readScanInputs(root, repoFiles(root));
   return scanFiles(inputs, { allowlist, unusedScope: 'all', skipped });
 }
@@ -82,7 +82,7 @@ export function listFiles(dir: string): string[] {
 }
 
 /** A CDKTF output directory (cdktf.out): stack JSON, manifest, asset charts; paths as `<label>/…`. */
-export function scanInfraOutput(outdir: string, label = 'cdktf.out', allowlist: readonly AllowlistEntry[] = SECRET_SCAN_ALLOWLIST): ScanResult {
+export function scanInfraOutput(outdir: string, label = 'cdktf.out', allowlist: readonly AllowlistEntry[] = SECRET_SCAN_ALLOWLIST): Promise<ScanResult> {
   const { inputs, skipped } = readScanInputs(outdir, listFiles(outdir), (p) => `${label}/${p}`);
   return scanFiles(inputs, { allowlist, skipped });
 }

@@ -13,7 +13,8 @@
  * - `rules.ts`: the rules, finding / allowlist / result types, redaction
  * - `allowlist.ts`: {@link SECRET_SCAN_ALLOWLIST}
  * - `names.ts`: credential-name and reference-value heuristics
- * - `text-patterns.ts`: regular expressions over raw text
+ * - `tokens.ts`: secretlint's recommended preset (token and key shapes)
+ * - `text-patterns.ts`: regular expressions over raw text for what the preset does not cover
  * - `source.ts`: source-literal-credential (assignments in code, scripts, docs)
  * - `walk.ts`, `kubernetes.ts`, `terraform.ts`, `yaml-json.ts`: rules over YAML / JSON objects
  * - `scan.ts`: one file's findings, the allowlist, the findings table
@@ -27,9 +28,12 @@ export {
   SECRET_SCAN_RULES,
   secretRules,
   type AllowlistEntry,
+  type OwnRule,
+  type TokenRule,
   type ScanInput,
   type ScanResult,
   type SecretFinding,
   type SecretRule,
 } from './rules';
 export { formatFindings, scanContent, scanFiles, type ScanOptions } from './scan';
+export { TOKEN_RULES } from './tokens';
