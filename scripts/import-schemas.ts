@@ -229,14 +229,14 @@ function derive(src: Record<string, unknown>, ctx: Ctx): Schema {
 /** apiVersion, kind and metadata (as ObjectMeta) are always allowed on a resource root. */
 function addObjectRootFields(schema: Schema): void {
   if (schema['x-kubernetes-preserve-unknown-fields'] === true && schema.properties === undefined) return;
-  const props = (isObject(schema.properties) ? schema.properties : {}) as Schema;
+  const props = isObject(schema.properties) ? schema.properties : {};
   props.apiVersion ??= { type: 'string' };
   props.kind ??= { type: 'string' };
   const meta = props.metadata;
   if (isObject(meta) && isObject(meta.properties)) {
     // Keep the CRD's extra metadata constraints, but value-only (inside allOf).
-    const extra: Schema = { properties: meta.properties as Json };
-    if (meta.required !== undefined) extra.required = meta.required as Json;
+    const extra: Schema = { properties: meta.properties };
+    if (meta.required !== undefined) extra.required = meta.required;
     props.metadata = { allOf: [{ $ref: OBJECT_META_REF }, extra] };
   } else {
     props.metadata = { $ref: OBJECT_META_REF };
@@ -339,7 +339,7 @@ function diffPaths(a: Json, b: Json, at = '', out: string[] = []): string[] {
   if (JSON.stringify(a) === JSON.stringify(b)) return out;
   if (isObject(a) && isObject(b)) {
     for (const k of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()) {
-      diffPaths((a as Schema)[k] ?? null, (b as Schema)[k] ?? null, `${at}/${k}`, out);
+      diffPaths(a[k] ?? null, b[k] ?? null, `${at}/${k}`, out);
     }
   } else {
     out.push(at || '/');

@@ -80,13 +80,11 @@ class PNode {
   dflt: Json | undefined = undefined;
   schema: Schema | undefined = undefined;
   at(segs: readonly string[]): PNode {
-    let n: PNode = this;
-    for (const s of segs) {
+    return segs.reduce<PNode>((n, s) => {
       let k = n.kids.get(s);
       if (!k) n.kids.set(s, (k = new PNode()));
-      n = k;
-    }
-    return n;
+      return k;
+    }, this);
   }
 }
 
@@ -133,7 +131,7 @@ function addDefaults(n: PNode, v: Json): void {
 }
 
 function addSchema(n: PNode, s: unknown): void {
-  if (!isObj(s as Json)) return;
+  if (!isObj(s)) return;
   const sc = s as Schema;
   n.schema ??= sc;
   const props = sc.properties as Schema | undefined;
@@ -244,11 +242,11 @@ const pascal = (s: string) => s.split(/[^A-Za-z0-9]+/).filter(Boolean).map((w) =
 
 function stripSchema(s: unknown): unknown {
   if (Array.isArray(s)) return s.map(stripSchema);
-  if (!isObj(s as Json)) return s;
+  if (!isObj(s)) return s;
   const out: Schema = {};
   for (const [k, v] of Object.entries(s as Schema)) {
     if (['description', 'title', 'examples', '$comment'].includes(k)) continue;
-    const named = ['properties', 'patternProperties', '$defs', 'definitions', 'dependentSchemas'].includes(k) && isObj(v as Json);
+    const named = ['properties', 'patternProperties', '$defs', 'definitions', 'dependentSchemas'].includes(k) && isObj(v);
     out[k] = named ? Object.fromEntries(Object.entries(v as Schema).map(([n, c]) => [n, stripSchema(c)])) : stripSchema(v);
   }
   return out;

@@ -162,5 +162,5 @@ export function applicationSet(env: EnvironmentConfig, apps: readonly AppSummary
       },
       templatePatch: templatePatch(env),
     },
-  } as KubeObject;
+  };
 }

@@ -81,7 +81,10 @@ function getAjv(): Ajv {
 function loadStandalone(code: string): ValidateFunction {
   const mod: { exports: { default?: ValidateFunction } } = { exports: {} };
   const req = (id: string): unknown => (id === FORMATS_MODULE ? FORMATS : nodeRequire(id));
-  new Function('module', 'exports', 'require', code)(mod, mod.exports, req);
+  // The validator is code ajv generated from our schemas (cached as a CommonJS module): running it is the point.
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval
+  const run = new Function('module', 'exports', 'require', code) as (m: typeof mod, e: typeof mod.exports, r: typeof req) => void;
+  run(mod, mod.exports, req);
   const fn = (mod.exports.default ?? mod.exports) as ValidateFunction;
   if (typeof fn !== 'function') throw new Error('bad standalone validator');
   return fn;

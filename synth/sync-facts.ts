@@ -193,7 +193,7 @@ function kindFacts(o: KubeObject): { needs: Need[]; provides: Provide[] } {
       for (const rule of list(spec.rules)) {
         for (const path of list(obj(rule.http).paths)) {
           const service = str(obj(obj(path.backend).service).name);
-          if (service) needs.push({ need: 'object', kind: 'Service', ...inNs, name: service, via: `backend of ${String(rule.host ?? '*')}` });
+          if (service) needs.push({ need: 'object', kind: 'Service', ...inNs, name: service, via: `backend of ${str(rule.host) ?? '*'}` });
         }
       }
       for (const tls of list(spec.tls)) {
@@ -249,8 +249,8 @@ function kindFacts(o: KubeObject): { needs: Need[]; provides: Provide[] } {
             resources: (r.resources as string[]) ?? [],
             ...(str(r.scope) ? { scope: String(r.scope) } : {}),
           })),
-          ...(w.namespaceSelector ? { namespaceSelector: w.namespaceSelector as LabelSelector } : {}),
-          ...(w.objectSelector ? { objectSelector: w.objectSelector as LabelSelector } : {}),
+          ...(w.namespaceSelector ? { namespaceSelector: w.namespaceSelector } : {}),
+          ...(w.objectSelector ? { objectSelector: w.objectSelector } : {}),
           ...(service ? { service } : {}),
         });
       }

@@ -130,7 +130,7 @@ function forHelm(source: string, where: string): string {
   try {
     strict = strictTemplate(source);
   } catch (e) {
-    throw new Error(`${where}: ${(e as Error).message}`);
+    throw new Error(`${where}: ${(e as Error).message}`, { cause: e });
   }
   const foreign = [...strict.identifiers].filter((f) => !SHARED_FUNCTIONS.has(f));
   if (foreign.length > 0) throw new Error(`${where}: ${foreign.join(', ')}: not among the functions helm and Argo CD share (SHARED_FUNCTIONS)`);

@@ -11,7 +11,6 @@ import { appOf, findObject, manifests, renderPlatform } from './rendered';
 const ENVS = ['dev', 'prod'] as const;
 let result: SynthResult;
 const app = (env: string, name: string) => appOf(result, env, name);
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 const find = (a: AppOutput, kind: string, name: string): any => findObject(a, kind, name);
 
 beforeAll(async () => {

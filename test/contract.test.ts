@@ -24,7 +24,7 @@ describe('infra ↔ charts contract', () => {
 
   it('reports, at run time, every value the types cannot see is wrong', () => {
     const saved = structuredClone(contract.prometheus);
-    const p = contract.prometheus as unknown as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const p = contract.prometheus as unknown as Record<string, any>;
     try {
       p.hosts = { grafana: 'argocd' };
       p.readsFrom = ['django/db_pasword'];

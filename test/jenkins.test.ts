@@ -14,9 +14,9 @@ const platform = renderedApps();
 const app = (env: string) => platform(env, 'jenkins');
 const objects = (env: string): Obj[] => manifests(app(env));
 const find = (env: string, kind: string, name: string): Obj => findObject(app(env), kind, name);
-const values = (env: string) => parse(app(env).files['values/jenkins.yaml']!) as any;
+const values = (env: string) => parse(app(env).files['values/jenkins.yaml']!);
 /** The JCasC default config (cloud and pod template), parsed. */
-const casc = (env: string) => parse(find(env, 'ConfigMap', 'jenkins-jenkins-jcasc-config').data['jcasc-default-config.yaml']) as any;
+const casc = (env: string) => parse(find(env, 'ConfigMap', 'jenkins-jenkins-jcasc-config').data['jcasc-default-config.yaml']);
 /** The Jenkins controller container's plain environment variables. */
 const controllerEnv = (env: string): Record<string, string> => {
   const container = find(env, 'StatefulSet', 'jenkins').spec.template.spec.containers.find((c: { name: string }) => c.name === 'jenkins');
@@ -47,7 +47,7 @@ describe.each(['dev', 'prod'])('jenkins (%s)', (env) => {
 
   it('creates pipelineJob build-django from the mounted file with JCasC job-dsl', () => {
     const cm = find(env, 'ConfigMap', 'jenkins-jenkins-config-job-dsl');
-    const doc = parse(cm.data['job-dsl.yaml']) as any;
+    const doc = parse(cm.data['job-dsl.yaml']);
     expect(doc.jobs[0].script).toBe(readRepoFile(JENKINS_FILES.jobDsl, 'test'));
     expect(doc.jobs[0].script).toContain("pipelineJob('${BUILD_JOB}')");
     expect(doc.jobs[0].script).toContain("script(new File('${PIPELINE_FILE}').text)");
@@ -68,7 +68,7 @@ describe.each(['dev', 'prod'])('jenkins (%s)', (env) => {
   });
 
   it('configures the SonarQube server and scanner', () => {
-    const doc = parse(find(env, 'ConfigMap', 'jenkins-jenkins-config-sonarqube').data['sonarqube.yaml']) as any;
+    const doc = parse(find(env, 'ConfigMap', 'jenkins-jenkins-config-sonarqube').data['sonarqube.yaml']);
     expect(doc.unclassified.sonarGlobalConfiguration.installations).toEqual([{ name: 'SonarQube', serverUrl: '${SONAR_HOST_URL}' }]);
     expect(controllerEnv(env).SONAR_HOST_URL).toBe('http://sonarqube-sonarqube.sonarqube.svc.cluster.local:9000');
     expect(doc.tool.sonarRunnerInstallation.installations[0].name).toBe('SonarQubeScanner');
@@ -78,7 +78,7 @@ describe.each(['dev', 'prod'])('jenkins (%s)', (env) => {
     const es = find(env, 'ExternalSecret', 'jenkins-github');
     const map = Object.fromEntries(es.spec.data.map((d: any) => [d.secretKey, d.remoteRef.key]));
     expect(map).toEqual({ username: `/${cluster}/jenkins/github_username`, token: `/${cluster}/jenkins/github_token` });
-    const doc = parse(find(env, 'ConfigMap', 'jenkins-jenkins-config-credentials').data['credentials.yaml']) as any;
+    const doc = parse(find(env, 'ConfigMap', 'jenkins-jenkins-config-credentials').data['credentials.yaml']);
     const cred = doc.credentials.system.domainCredentials[0].credentials[0].usernamePassword;
     expect(cred).toMatchObject({ id: '${GITHUB_CREDENTIAL_ID}', username: '${jenkins-github-username}', password: '${jenkins-github-token}' });
     // The pipeline checks out with exactly this credential (item 5 of issue 22); JCasC resolves its id from the controller's environment.

@@ -49,7 +49,7 @@ export class FileConfigMap extends Construct {
     try {
       this.content = readRepoFile(props.file, props.purpose);
     } catch (e) {
-      throw new Error(`${chart.where}: ConfigMap "${props.namePrefix}": ${(e as Error).message}`);
+      throw new Error(`${chart.where}: ConfigMap "${props.namePrefix}": ${(e as Error).message}`, { cause: e });
     }
     this.key = props.key ?? basename(props.file);
     this.name = contentName(props.namePrefix, this.content);

@@ -106,7 +106,7 @@ export class ClusterStack extends EnvStack {
         new Subnet(this, `subnet-${tier}-${i}`, {
           vpcId: vpc.id,
           cidrBlock: TIERS[tier](i),
-          availabilityZone: Fn.element(azs.names, i),
+          availabilityZone: Token.asString(Fn.element(azs.names, i)),
           tags: { Name: `${name}-${tier}-${i}`, ...tierTags[tier] },
         }),
       );
