@@ -131,8 +131,11 @@ describe.each(ENVS)('argocd-image-updater in %s', (envName) => {
     ]);
     const script = find(iu(), 'ConfigMap', 'argocd-image-updater-authscripts').data['ecr-login.sh'];
     expect(script).toContain('export HOME=/tmp');
-    expect(script).toContain(`--region ${env().aws.region}`);
-    expect(script).not.toMatch(/\$\{?[A-Z]/);
+    // The region comes from the container's environment, which the chart values set from config.
+    expect(script).toContain('--region "$AWS_REGION"');
+    expect([...script.matchAll(/\$\{?([A-Z_]+)/g)].map((m) => m[1])).toEqual(['AWS_REGION']);
+    const container = find(iu(), 'Deployment', 'argocd-image-updater').spec.template.spec.containers[0];
+    expect(container.env).toContainEqual({ name: 'AWS_REGION', value: env().aws.region });
   });
 
   it('runs as the IRSA ServiceAccount with the chart\'s namespaced RBAC only', () => {
