@@ -2,35 +2,22 @@ import { k8s } from 'cdk8s-plus-28';
 import type { Construct } from 'constructs';
 import { hostName } from '../config/contract';
 import { ecrRegistryHost } from '../config/image-ref';
-import { images } from '../config/images';
 import type { EnvironmentConfig } from '../config/types';
 import { DjangoMonitoring } from './django-monitoring';
+import { DJANGO_CONTAINER, DJANGO_NAME, DJANGO_UID, djangoPod, GUNICORN_PORT, GUNICORN_PORT_NAME, WEB_LABELS } from './django-pod';
 import { AddonChart } from './lib/addon-chart';
 import { AlbIngress } from './lib/alb-ingress';
 import { FileConfigMap } from './lib/file-config-map';
 import { HookJob } from './lib/hook-job';
-import { containerResources } from './lib/resources';
-import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './lib/security';
 import { SsmSecret } from './lib/ssm-secret';
 
 /** nginx server block of the sidecar, kept with the app (relative to the repository root). */
 const NGINX_CONF_FILE = 'django-todo/nginx/default.conf';
 
-const DJANGO_NAME = 'django';
-/** Container name of the app; the Image Updater's `kustomize.image-name` refers to its image. */
-const DJANGO_CONTAINER = 'django';
 const DJANGO_SETTINGS_SECRET = 'django-settings';
 const DJANGO_MIGRATE_JOB = 'django-migrate';
-/** UID/GID of the image's `app` user (django-todo/Dockerfile). */
-const DJANGO_UID = 10001;
-/** UID/GID of nginxinc/nginx-unprivileged. */
-const NGINX_UID = 101;
-const GUNICORN_PORT = 8000;
-/** Name of gunicorn's port on the container and on the django-app Service. */
-const GUNICORN_PORT_NAME = 'gunicorn';
 /** Sync wave of the Deployment and its autoscaler: after the migrate hook (wave 1). */
 const DEPLOYMENT_WAVE = { 'argocd.argoproj.io/sync-wave': '2' };
-const NGINX_PORT = 8080;
 /** The Service the Ingress uses (nginx) and the one that reaches gunicorn directly (metrics). */
 const DJANGO_WEB_SERVICE = 'django';
 const DJANGO_APP_SERVICE = 'django-app';
@@ -82,30 +69,9 @@ export class Django extends AddonChart {
     });
     const s = env.apps.django;
     this.image = djangoImage(env);
-    const labels = { 'app.kubernetes.io/name': DJANGO_NAME, 'app.kubernetes.io/component': 'web' };
-    const host = hostName(env.domain, 'django', 'web');
+    const labels = { ...WEB_LABELS };
 
-    const settings = new SsmSecret(this, 'Settings', {
-      app: 'django',
-      name: DJANGO_SETTINGS_SECRET,
-      keys: {
-        DB_HOST: 'db_host',
-        DB_PORT: 'db_port',
-        DB_NAME: 'db_name',
-        DB_USERNAME: 'db_username',
-        DB_PASSWORD: 'db_password',
-        SECRET_KEY: 'secret_key',
-      },
-    });
-    const plainEnv: k8s.EnvVar[] = [
-      { name: 'DEBUG', value: s.debug ? 'true' : 'false' },
-      // ALLOWED_HOSTS = [APP_HOST], CSRF_TRUSTED_ORIGINS = [https://APP_HOST] (todo_site/env.py).
-      { name: 'APP_HOST', value: host },
-      { name: 'STATIC_ROOT', value: '/static' },
-    ];
-    // The hook Job takes no envFrom, so the Secret's keys are listed one by one there.
-    const secretEnv: k8s.EnvVar[] = settings.keys.map((key) => ({ name: key, valueFrom: { secretKeyRef: { name: settings.secretName, key } } }));
-
+    const { plainEnv, secretEnv, secretName } = this.settings(hostName(env.domain, 'django', 'web'), s.debug);
     this.nginxConfigMap = new FileConfigMap(this, 'NginxConfig', {
       namePrefix: 'django-nginx',
       file: NGINX_CONF_FILE,
@@ -115,26 +81,8 @@ export class Django extends AddonChart {
 
     new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata: { name: DJANGO_NAME, labels }, automountServiceAccountToken: false });
 
-    // Migrations: a Sync-phase hook in wave 1, after the wave-0 objects (the ExternalSecret and
-    // its store, which a PreSync hook would run before on the first sync) and before the
-    // Deployment (wave 2). Same image as the app; Django's migrate is idempotent.
-    new HookJob(this, 'Migrate', {
-      name: DJANGO_MIGRATE_JOB,
-      image: this.image,
-      hook: 'Sync',
-      syncWave: 1,
-      nodePool: 'apps',
-      runAsUser: DJANGO_UID,
-      command: ['python', 'manage.py', 'migrate', '--noinput'],
-      env: [...plainEnv, ...secretEnv],
-      resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
-      backoffLimit: 3,
-    });
-
-    const tmp = (name: string, size: string): k8s.Volume => ({ name, emptyDir: { sizeLimit: k8s.Quantity.fromString(size) } });
-    const djangoEnv = { env: plainEnv, envFrom: [{ secretRef: { name: settings.secretName } }] };
-    const http = (path: string, port: number) => ({ httpGet: { path, port: k8s.IntOrString.fromNumber(port) } });
-
+    this.migrateJob([...plainEnv, ...secretEnv]);
+    const djangoEnv = { env: plainEnv, envFrom: [{ secretRef: { name: secretName } }] };
     new k8s.KubeDeployment(this, 'Deployment', {
       metadata: { name: DJANGO_NAME, labels, annotations: DEPLOYMENT_WAVE },
       spec: {
@@ -144,91 +92,12 @@ export class Django extends AddonChart {
         strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0), maxSurge: k8s.IntOrString.fromNumber(1) } },
         template: {
           metadata: { labels },
-          spec: {
-            serviceAccountName: DJANGO_NAME,
-            automountServiceAccountToken: false,
-            nodeSelector: this.nodeSelector('apps'),
-            securityContext: restrictedPodSecurityContext(DJANGO_UID),
-            terminationGracePeriodSeconds: 30,
-            topologySpreadConstraints: [
-              { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: labels } },
-            ],
-            initContainers: [
-              {
-                name: 'collectstatic',
-                image: this.image,
-                imagePullPolicy: 'IfNotPresent',
-                command: ['python', 'manage.py', 'collectstatic', '--noinput'],
-                ...djangoEnv,
-                securityContext: restrictedContainerSecurityContext(),
-                resources: containerResources(s.resources),
-                volumeMounts: [
-                  { name: 'static', mountPath: '/static' },
-                  { name: 'django-tmp', mountPath: '/tmp' },
-                ],
-              },
-            ],
-            containers: [
-              {
-                name: DJANGO_CONTAINER,
-                image: this.image,
-                imagePullPolicy: 'IfNotPresent',
-                ports: [{ name: GUNICORN_PORT_NAME, containerPort: GUNICORN_PORT, protocol: 'TCP' }],
-                ...djangoEnv,
-                securityContext: restrictedContainerSecurityContext(),
-                resources: containerResources(s.resources),
-                readinessProbe: { ...http('/readyz', GUNICORN_PORT), periodSeconds: 10, timeoutSeconds: 6, failureThreshold: 3 },
-                livenessProbe: { ...http('/healthz', GUNICORN_PORT), initialDelaySeconds: 10, periodSeconds: 20, timeoutSeconds: 3, failureThreshold: 3 },
-                volumeMounts: [
-                  // ManifestStaticFilesStorage reads /static/staticfiles.json at run time (and /readyz checks it).
-                  { name: 'static', mountPath: '/static', readOnly: true },
-                  { name: 'django-tmp', mountPath: '/tmp' },
-                ],
-              },
-              {
-                name: 'nginx',
-                image: images.nginx,
-                imagePullPolicy: 'IfNotPresent',
-                ports: [{ name: 'http', containerPort: NGINX_PORT, protocol: 'TCP' }],
-                securityContext: { ...restrictedContainerSecurityContext(), runAsUser: NGINX_UID, runAsGroup: NGINX_UID },
-                resources: containerResources(s.nginxResources),
-                readinessProbe: { ...http('/nginx-healthz', NGINX_PORT), periodSeconds: 10, timeoutSeconds: 2 },
-                livenessProbe: { ...http('/nginx-healthz', NGINX_PORT), initialDelaySeconds: 5, periodSeconds: 20, timeoutSeconds: 2 },
-                volumeMounts: [
-                  { name: 'nginx-conf', mountPath: '/etc/nginx/conf.d', readOnly: true },
-                  { name: 'static', mountPath: '/static', readOnly: true },
-                  { name: 'nginx-tmp', mountPath: '/tmp' },
-                  { name: 'nginx-cache', mountPath: '/var/cache/nginx' },
-                ],
-              },
-            ],
-            volumes: [
-              { name: 'nginx-conf', configMap: { name: this.nginxConfigMap } },
-              tmp('static', '256Mi'),
-              tmp('django-tmp', '128Mi'),
-              tmp('nginx-tmp', '128Mi'),
-              tmp('nginx-cache', '64Mi'),
-            ],
-          },
+          spec: djangoPod({ image: this.image, settings: s, env: djangoEnv, nginxConfigMap: this.nginxConfigMap, nodeSelector: this.nodeSelector('apps') }),
         },
       },
     });
 
-    new k8s.KubeService(this, 'WebService', {
-      metadata: { name: DJANGO_WEB_SERVICE, labels },
-      spec: { type: 'ClusterIP', selector: labels, ports: [{ name: 'http', port: 80, targetPort: k8s.IntOrString.fromString('http'), protocol: 'TCP' }] },
-    });
-    // Its own component label, so the ServiceMonitor selects this Service and not the web one.
-    const appServiceLabels = { ...labels, 'app.kubernetes.io/component': 'gunicorn' };
-    new k8s.KubeService(this, 'AppService', {
-      metadata: { name: DJANGO_APP_SERVICE, labels: appServiceLabels },
-      spec: {
-        type: 'ClusterIP',
-        selector: labels,
-        ports: [{ name: GUNICORN_PORT_NAME, port: GUNICORN_PORT, targetPort: k8s.IntOrString.fromString(GUNICORN_PORT_NAME), protocol: 'TCP' }],
-      },
-    });
-
+    const appServiceLabels = this.services();
     new DjangoMonitoring(this, 'Monitoring', {
       service: DJANGO_APP_SERVICE,
       serviceLabels: appServiceLabels,
@@ -243,20 +112,7 @@ export class Django extends AddonChart {
       spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: labels } },
     });
 
-    if (s.autoscaling !== undefined) {
-      const a = s.autoscaling;
-      new k8s.KubeHorizontalPodAutoscalerV2(this, 'Hpa', {
-        // With its Deployment (wave 2): an autoscaler applied first only reports its target missing.
-        metadata: { name: DJANGO_NAME, labels, annotations: DEPLOYMENT_WAVE },
-        spec: {
-          scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: DJANGO_NAME },
-          minReplicas: a.minReplicas,
-          maxReplicas: a.maxReplicas,
-          metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: a.targetCpuPercent } } }],
-        },
-      });
-    }
-
+    if (s.autoscaling !== undefined) this.autoscaler(s.autoscaling);
     new AlbIngress(this, 'Ingress', {
       app: 'django',
       host: 'web',
@@ -268,4 +124,85 @@ export class Django extends AddonChart {
       healthCheckPort: GUNICORN_PORT,
     });
   }
+
+  /** The settings Secret from SSM, and the app's environment: plain variables and the Secret's keys one by one. */
+  private settings(host: string, debug: boolean): { plainEnv: k8s.EnvVar[]; secretEnv: k8s.EnvVar[]; secretName: string } {
+    const settings = new SsmSecret(this, 'Settings', {
+      app: 'django',
+      name: DJANGO_SETTINGS_SECRET,
+      keys: {
+        DB_HOST: 'db_host',
+        DB_PORT: 'db_port',
+        DB_NAME: 'db_name',
+        DB_USERNAME: 'db_username',
+        DB_PASSWORD: 'db_password',
+        SECRET_KEY: 'secret_key',
+      },
+    });
+    const plainEnv: k8s.EnvVar[] = [
+      { name: 'DEBUG', value: debug ? 'true' : 'false' },
+      // ALLOWED_HOSTS = [APP_HOST], CSRF_TRUSTED_ORIGINS = [https://APP_HOST] (todo_site/env.py).
+      { name: 'APP_HOST', value: host },
+      { name: 'STATIC_ROOT', value: '/static' },
+    ];
+    // The hook Job takes no envFrom, so the Secret's keys are listed one by one there.
+    const secretEnv: k8s.EnvVar[] = settings.keys.map((key) => ({ name: key, valueFrom: { secretKeyRef: { name: settings.secretName, key } } }));
+    return { plainEnv, secretEnv, secretName: settings.secretName };
+  }
+
+  /**
+   * Migrations: a Sync-phase hook in wave 1, after the wave-0 objects (the ExternalSecret and its
+   * store, which a PreSync hook would run before on the first sync) and before the Deployment
+   * (wave 2). Same image as the app; Django's migrate is idempotent.
+   */
+  private migrateJob(env: k8s.EnvVar[]): void {
+    new HookJob(this, 'Migrate', {
+      name: DJANGO_MIGRATE_JOB,
+      image: this.image,
+      hook: 'Sync',
+      syncWave: 1,
+      nodePool: 'apps',
+      runAsUser: DJANGO_UID,
+      command: ['python', 'manage.py', 'migrate', '--noinput'],
+      env,
+      resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
+      backoffLimit: 3,
+    });
+  }
+
+  /** The web Service (nginx, for the Ingress) and the app Service (gunicorn, for metrics); the latter's labels. */
+  private services(): Record<string, string> {
+    const labels = { ...WEB_LABELS };
+    new k8s.KubeService(this, 'WebService', {
+      metadata: { name: DJANGO_WEB_SERVICE, labels },
+      spec: { type: 'ClusterIP', selector: labels, ports: [{ name: 'http', port: 80, targetPort: k8s.IntOrString.fromString('http'), protocol: 'TCP' }] },
+    });
+    // Its own component label, so the ServiceMonitor selects this Service and not the web one.
+    const appServiceLabels = { ...labels, 'app.kubernetes.io/component': 'gunicorn' };
+    new k8s.KubeService(this, 'AppService', {
+      metadata: { name: DJANGO_APP_SERVICE, labels: appServiceLabels },
+      spec: {
+        type: 'ClusterIP',
+        selector: labels,
+        ports: [{ name: GUNICORN_PORT_NAME, port: GUNICORN_PORT, targetPort: k8s.IntOrString.fromString(GUNICORN_PORT_NAME), protocol: 'TCP' }],
+      },
+    });
+    return appServiceLabels;
+  }
+
+  /** The autoscaler, when the environment sets `autoscaling`. */
+  private autoscaler(a: NonNullable<EnvironmentConfig['apps']['django']['autoscaling']>): void {
+    const labels = { ...WEB_LABELS };
+    new k8s.KubeHorizontalPodAutoscalerV2(this, 'Hpa', {
+      // With its Deployment (wave 2): an autoscaler applied first only reports its target missing.
+      metadata: { name: DJANGO_NAME, labels, annotations: DEPLOYMENT_WAVE },
+      spec: {
+        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: DJANGO_NAME },
+        minReplicas: a.minReplicas,
+        maxReplicas: a.maxReplicas,
+        metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: a.targetCpuPercent } } }],
+      },
+    });
+  }
+
 }
