@@ -13,6 +13,7 @@ import { IrsaServiceAccount } from './lib/irsa-service-account';
 import { resourceValues } from './lib/resources';
 import { SsmSecret } from './lib/ssm-secret';
 import { UpstreamChart } from './lib/upstream-chart';
+import type { JenkinsValues } from '../imports/values/jenkins';
 
 /** The build pipeline, kept as a real file next to the app it builds. */
 const JENKINSFILE = 'django-todo/Jenkinsfile';
@@ -112,6 +113,48 @@ export class Jenkins extends AddonChart {
     });
     const settings = env.apps.jenkins;
 
+    const { admin, github, pipeline } = this.secrets();
+    const agentSa = new IrsaServiceAccount(this, 'AgentServiceAccount', { app: 'jenkins', name: JENKINS_AGENT_SA });
+
+    this.pipelineConfigMap = new FileConfigMap(this, 'PipelineScript', {
+      namePrefix: 'jenkins-pipeline',
+      file: JENKINSFILE,
+      purpose: 'the build-django job is created from it',
+      key: PIPELINE_KEY,
+      labels: { 'app.kubernetes.io/part-of': 'jenkins' },
+    }).name;
+
+    new UpstreamChart(this, 'Chart', {
+      chart: 'jenkins',
+      release: JENKINS_RELEASE,
+      values: {
+        controller: this.controllerValues(env, admin.secretName, github.secretName),
+        persistence: {
+          enabled: true,
+          storageClass: 'gp3',
+          size: `${settings.storageGi}Gi`,
+          accessMode: 'ReadWriteOnce',
+          volumes: [{ name: 'jenkins-pipeline', configMap: { name: this.pipelineConfigMap } }],
+          mounts: [{ name: 'jenkins-pipeline', mountPath: PIPELINE_DIR, readOnly: true }],
+        },
+        serviceAccount: { create: true, name: JENKINS_CONTROLLER_SA },
+        serviceAccountAgent: { create: false, name: agentSa.name },
+        agent: this.agentValues(env, pipeline.secretName),
+      },
+    });
+
+    new AlbIngress(this, 'Ingress', {
+      app: 'jenkins',
+      host: 'ui',
+      name: 'jenkins',
+      backend: { service: JENKINS_SERVICE, port: JENKINS_PORT },
+      healthCheckPath: '/login',
+      successCodes: '200,307',
+    });
+  }
+
+  /** The Secrets from SSM: admin login, GitHub user and token, and what the pipeline reads. */
+  private secrets(): { admin: SsmSecret<'jenkins'>; github: SsmSecret<'jenkins'>; pipeline: SsmSecret<'jenkins'> } {
     const admin = new SsmSecret(this, 'Admin', {
       app: 'jenkins',
       name: JENKINS_ADMIN_SECRET,
@@ -127,16 +170,56 @@ export class Jenkins extends AddonChart {
       name: JENKINS_PIPELINE_SECRET,
       keys: { SONARQUBE_PASSWORD: 'sonarqube/admin_password' },
     });
-    const agentSa = new IrsaServiceAccount(this, 'AgentServiceAccount', { app: 'jenkins', name: JENKINS_AGENT_SA });
+    return { admin, github, pipeline };
+  }
 
-    this.pipelineConfigMap = new FileConfigMap(this, 'PipelineScript', {
-      namePrefix: 'jenkins-pipeline',
-      file: JENKINSFILE,
-      purpose: 'the build-django job is created from it',
-      key: PIPELINE_KEY,
-      labels: { 'app.kubernetes.io/part-of': 'jenkins' },
-    }).name;
+  /**
+   * The controller: on the cicd pool, admin from SSM, pinned plugins, the JCasC documents and the
+   * start-up build (charts/jenkins/), and the environment they read.
+   */
+  private controllerValues(env: EnvironmentConfig, adminSecret: string, githubSecret: string): JenkinsValues['controller'] {
+    const settings = env.apps.jenkins;
+    const casc = {
+      'job-dsl': stringify({ jobs: [{ script: readRepoFile(JENKINS_FILES.jobDsl, 'the build-django job') }] }, { blockQuote: 'literal', lineWidth: 0 }),
+      sonarqube: readRepoFile(JENKINS_FILES.sonarqube, 'the SonarQube server and scanner'),
+      credentials: readRepoFile(JENKINS_FILES.credentials, 'the GitHub credential'),
+    };
+    // What the JCasC documents and the init script read from the controller's environment.
+    const controllerEnv: Record<string, string> = {
+      SONAR_HOST_URL: sonarqubeEndpoint.url,
+      GITHUB_CREDENTIAL_ID,
+      BUILD_JOB,
+      PIPELINE_FILE: `${PIPELINE_DIR}/${PIPELINE_KEY}`,
+    };
 
+    return {
+      nodeSelector: this.nodeSelector('cicd'),
+      resources: resourceValues(settings.controllerResources),
+      javaOpts:
+        '-Xms512m -Xmx1536m -Dorg.csanchez.jenkins.plugins.kubernetes.clients.cacheExpiration=60 -Dhudson.model.UsageStatistics.disabled=true',
+      serviceType: 'ClusterIP',
+      jenkinsUrl: `https://${hostName(env.domain, 'jenkins', 'ui')}`,
+      // existingSecret with createSecret: the chart renders no Secret but still mounts this one.
+      admin: { existingSecret: adminSecret, userKey: 'jenkins-admin-user', passwordKey: 'jenkins-admin-password', createSecret: true },
+      additionalExistingSecrets: [
+        { name: githubSecret, keyName: 'username' },
+        { name: githubSecret, keyName: 'token' },
+      ],
+      installPlugins: [...JENKINS_PLUGINS],
+      installLatestPlugins: false,
+      installLatestSpecifiedPlugins: false,
+      JCasC: { defaultConfig: true, overwriteConfiguration: false, configScripts: casc },
+      initScripts: { triggerBuildDjango: readRepoFile(JENKINS_FILES.triggerBuild, 'the start-up build') },
+      containerEnv: Object.entries(controllerEnv).map(([name, value]) => ({ name, value })),
+      ingress: { enabled: false },
+    };
+  }
+
+  /** The agent pod template `default`: the containers and environment the Jenkinsfile uses. */
+  private agentValues(env: EnvironmentConfig, pipelineSecret: string): JenkinsValues['agent'] {
+    const settings = env.apps.jenkins;
+    const django = env.apps.django;
+    const registry = ecrRegistryHost(env.aws.accountId, env.aws.region);
     const pipelineEnv: Record<string, string> = {
       REPO_URL: env.git.repoUrl,
       GIT_CREDENTIALS_ID: GITHUB_CREDENTIAL_ID,
@@ -167,97 +250,38 @@ export class Jenkins extends AddonChart {
       limits: { cpu: '1', memory: limitMemory },
     });
 
-    const casc = {
-      'job-dsl': stringify({ jobs: [{ script: readRepoFile(JENKINS_FILES.jobDsl, 'the build-django job') }] }, { blockQuote: 'literal', lineWidth: 0 }),
-      sonarqube: readRepoFile(JENKINS_FILES.sonarqube, 'the SonarQube server and scanner'),
-      credentials: readRepoFile(JENKINS_FILES.credentials, 'the GitHub credential'),
-    };
-    // What the JCasC documents and the init script read from the controller's environment.
-    const controllerEnv: Record<string, string> = {
-      SONAR_HOST_URL: sonarqubeEndpoint.url,
-      GITHUB_CREDENTIAL_ID,
-      BUILD_JOB,
-      PIPELINE_FILE: `${PIPELINE_DIR}/${PIPELINE_KEY}`,
-    };
-
-    new UpstreamChart(this, 'Chart', {
-      chart: 'jenkins',
-      release: JENKINS_RELEASE,
-      values: {
-        controller: {
-          nodeSelector: this.nodeSelector('cicd'),
-          resources: resourceValues(settings.controllerResources),
-          javaOpts:
-            '-Xms512m -Xmx1536m -Dorg.csanchez.jenkins.plugins.kubernetes.clients.cacheExpiration=60 -Dhudson.model.UsageStatistics.disabled=true',
-          serviceType: 'ClusterIP',
-          jenkinsUrl: `https://${hostName(env.domain, 'jenkins', 'ui')}`,
-          // existingSecret with createSecret: the chart renders no Secret but still mounts this one.
-          admin: { existingSecret: admin.secretName, userKey: 'jenkins-admin-user', passwordKey: 'jenkins-admin-password', createSecret: true },
-          additionalExistingSecrets: [
-            { name: github.secretName, keyName: 'username' },
-            { name: github.secretName, keyName: 'token' },
-          ],
-          installPlugins: [...JENKINS_PLUGINS],
-          installLatestPlugins: false,
-          installLatestSpecifiedPlugins: false,
-          JCasC: { defaultConfig: true, overwriteConfiguration: false, configScripts: casc },
-          initScripts: { triggerBuildDjango: readRepoFile(JENKINS_FILES.triggerBuild, 'the start-up build') },
-          containerEnv: Object.entries(controllerEnv).map(([name, value]) => ({ name, value })),
-          ingress: { enabled: false },
-        },
-        persistence: {
-          enabled: true,
-          storageClass: 'gp3',
-          size: `${settings.storageGi}Gi`,
-          accessMode: 'ReadWriteOnce',
-          volumes: [{ name: 'jenkins-pipeline', configMap: { name: this.pipelineConfigMap } }],
-          mounts: [{ name: 'jenkins-pipeline', mountPath: PIPELINE_DIR, readOnly: true }],
-        },
-        serviceAccount: { create: true, name: JENKINS_CONTROLLER_SA },
-        serviceAccountAgent: { create: false, name: agentSa.name },
-        agent: {
-          podName: 'default',
-          namespace: this.namespace,
-          nodeSelector: this.nodeSelector('cicd'),
-          useDefaultServiceAccount: true,
+    return {
+      podName: 'default',
+      namespace: this.namespace,
+      nodeSelector: this.nodeSelector('cicd'),
+      useDefaultServiceAccount: true,
+      args: '',
+      defaultsProviderTemplate: '',
+      workingDir: '/home/jenkins/agent',
+      nodeUsageMode: 'NORMAL',
+      TTYEnabled: true,
+      privileged: false,
+      websocket: true,
+      directConnection: false,
+      customJenkinsLabels: ['ci-cd'],
+      yamlMergeStrategy: 'merge',
+      garbageCollection: { enabled: true, namespaces: this.namespace, timeout: 300 },
+      resources: resourceValues(settings.agentResources),
+      additionalContainers: [
+        sleeper('kaniko', 'kaniko', settings.agentResources),
+        sleeper('aws', 'awsCli', small('50m', '128Mi', '512Mi')),
+        sleeper('python', 'python', small('250m', '512Mi', '1Gi')),
+        {
+          sideContainerName: 'postgres',
+          image: chartImage('postgres'),
           args: '',
-          defaultsProviderTemplate: '',
-          workingDir: '/home/jenkins/agent',
-          nodeUsageMode: 'NORMAL',
-          TTYEnabled: true,
           privileged: false,
-          websocket: true,
-          directConnection: false,
-          customJenkinsLabels: ['ci-cd'],
-          yamlMergeStrategy: 'merge',
-          garbageCollection: { enabled: true, namespaces: this.namespace, timeout: 300 },
-          resources: resourceValues(settings.agentResources),
-          additionalContainers: [
-            sleeper('kaniko', 'kaniko', settings.agentResources),
-            sleeper('aws', 'awsCli', small('50m', '128Mi', '512Mi')),
-            sleeper('python', 'python', small('250m', '512Mi', '1Gi')),
-            {
-              sideContainerName: 'postgres',
-              image: chartImage('postgres'),
-              args: '',
-              privileged: false,
-              resources: resourceValues(small('100m', '256Mi', '512Mi')),
-            },
-          ],
-          // Values are quoted: the chart writes them unquoted into the JCasC YAML.
-          envVars: Object.entries(pipelineEnv).map(([name, value]) => ({ name, value: JSON.stringify(value) })),
-          secretEnvVars: [{ key: 'SONARQUBE_PASSWORD', secretName: pipeline.secretName, secretKey: 'SONARQUBE_PASSWORD', optional: false }],
+          resources: resourceValues(small('100m', '256Mi', '512Mi')),
         },
-      },
-    });
-
-    new AlbIngress(this, 'Ingress', {
-      app: 'jenkins',
-      host: 'ui',
-      name: 'jenkins',
-      backend: { service: JENKINS_SERVICE, port: JENKINS_PORT },
-      healthCheckPath: '/login',
-      successCodes: '200,307',
-    });
+      ],
+      // Values are quoted: the chart writes them unquoted into the JCasC YAML.
+      envVars: Object.entries(pipelineEnv).map(([name, value]) => ({ name, value: JSON.stringify(value) })),
+      secretEnvVars: [{ key: 'SONARQUBE_PASSWORD', secretName: pipelineSecret, secretKey: 'SONARQUBE_PASSWORD', optional: false }],
+    };
   }
 }
