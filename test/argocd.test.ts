@@ -5,7 +5,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import Yaml from 'yaml';
 import { loadEnvironment } from '../config/environments';
 import { bootstrapInputs } from '../infra/stacks/bootstrap';
-import type { AppOutput, SynthResult } from '../synth/pipeline';
+import type { AppOutput } from '../synth/app-output';
+import type { SynthResult } from '../synth/pipeline';
 import { appOf, findObject, manifests, renderPlatform } from './rendered';
 
 const ENVS = ['dev', 'prod'] as const;

@@ -4,7 +4,8 @@
  */
 import { parse } from 'yaml';
 import { beforeAll } from 'vitest';
-import { synthesize, type AppOutput, type SynthResult } from '../synth/pipeline';
+import type { AppOutput } from '../synth/app-output';
+import { synthesize, type SynthResult } from '../synth/pipeline';
 
 /** A rendered Kubernetes object, loosely typed for assertions. */
 export type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> }; [k: string]: any };
