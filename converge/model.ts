@@ -10,7 +10,7 @@
 import { ecrRegistryHost } from '../config/image-ref';
 import type { EnvironmentConfig } from '../config/types';
 import type { ObjectFacts } from '../synth/objects';
-import type { Need } from '../synth/sync-facts';
+import type { Need } from '../synth/needs';
 import { describeObject, needKey, positionOf, ProviderIndex } from './index';
 import { recoveryOf } from './recovery';
 import { BASELINE, handedOver, stepZero, type Baseline } from './step-zero';

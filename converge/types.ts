@@ -5,7 +5,7 @@
  */
 import type { ObjectRef, PublishedImage, RuntimeNeed, RuntimeObject } from '../charts/lib/addon-chart';
 import type { ObjectFacts } from '../synth/objects';
-import type { Need } from '../synth/sync-facts';
+import type { Need } from '../synth/needs';
 
 /** When something happens: step, then sync phase (-1 = namespace creation), wave, and whether it has settled. */
 export interface Position {
