@@ -2,7 +2,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { schemaFor, type SchemaProblem, validateObject } from '../synth/schema-validate';
+import type { SchemaProblem } from '../synth/schema-problems';
+import { schemaFor, validateObject } from '../synth/schema-validate';
 import { repoRoot } from '../config/paths';
 
 
