@@ -30,7 +30,8 @@ interface CrdFile {
   readonly sources: Record<string, string>;
 }
 
-const CRDS_FILE = 'crds.json';
+/** The CRD schemas' file, beside the core one. */
+export const CRDS_FILE = 'crds.json';
 const texts = new Map<string, string>();
 let k8s: K8sFile | undefined;
 let crds: CrdFile | undefined;
