@@ -16,11 +16,6 @@ const SONARQUBE_RELEASE = 'sonarqube';
 const SONARQUBE_SERVICE = sonarqubeEndpoint.service;
 const SONARQUBE_PORT = sonarqubeEndpoint.port;
 
-/** Secrets produced by External Secrets; each holds only what its one consumer needs (seed S3). */
-const SONARQUBE_DB_SECRET = 'sonarqube-db';
-const SONARQUBE_MONITORING_SECRET = 'sonarqube-monitoring';
-const SONARQUBE_ADMIN_SECRET = 'sonarqube-admin';
-const SONARQUBE_SETUP_JOB = 'sonarqube-setup';
 
 /**
  * The idempotent PostSync script (a real file beside this chart): sets the admin password once and
@@ -50,17 +45,18 @@ export class Sonarqube extends AddonChart {
     super(scope, { env, app: Sonarqube.app });
     const settings = env.apps.sonarqube;
 
+    // Secrets from SSM through External Secrets; each holds only what its one consumer needs (seed S3).
     const db = new SsmSecret(this, 'Db', {
       app: 'sonarqube',
-      name: SONARQUBE_DB_SECRET,
+      name: 'sonarqube-db',
       keys: { SONAR_JDBC_URL: 'jdbc_url', SONAR_JDBC_USERNAME: 'jdbc_username', SONAR_JDBC_PASSWORD: 'jdbc_password' },
     });
     const monitoring = new SsmSecret(this, 'Monitoring', {
       app: 'sonarqube',
-      name: SONARQUBE_MONITORING_SECRET,
+      name: 'sonarqube-monitoring',
       keys: { passcode: 'monitoring_passcode' },
     });
-    const admin = new SsmSecret(this, 'Admin', { app: 'sonarqube', name: SONARQUBE_ADMIN_SECRET, keys: { password: 'admin_password' } });
+    const admin = new SsmSecret(this, 'Admin', { app: 'sonarqube', name: 'sonarqube-admin', keys: { password: 'admin_password' } });
 
     const fromDb = (name: string) => ({ name, valueFrom: { secretKeyRef: { name: db.secretName, key: name } } });
     const probeTiming = { initialDelaySeconds: 60, periodSeconds: 30, failureThreshold: 6, timeoutSeconds: 10 };
@@ -114,7 +110,7 @@ export class Sonarqube extends AddonChart {
     });
 
     new HookJob(this, 'Setup', {
-      name: SONARQUBE_SETUP_JOB,
+      name: 'sonarqube-setup',
       image: images.curl,
       hook: 'PostSync',
       command: ['sh', '-c', readRepoFile(SONARQUBE_SETUP_SCRIPT, 'the sonarqube-setup Job')],

@@ -14,16 +14,18 @@ import { kindFacts, podNeeds, type Need, type Provide } from './needs';
 
 export type SyncPhase = 'PreSync' | 'Sync' | 'PostSync' | 'SyncFail';
 
-/** The convergence facts of one object. */
-export interface SyncFacts {
+/** Where Argo CD applies an object inside its app's sync ({@link placement}). */
+export interface SyncPlacement {
   readonly phase: SyncPhase;
   readonly wave: number;
   /** Argo CD hooks are run on every sync and never pruned. */
   readonly hook: boolean;
   /** `hook-delete-policy` values (Argo CD's, else Helm's), for hooks. */
   readonly deletePolicies?: readonly string[];
-  readonly needs: readonly Need[];
-  readonly provides: readonly Provide[];
+}
+
+/** The object's own `argocd.argoproj.io/sync-options` ({@link syncOptions}). */
+export interface SyncOptionFlags {
   /** `Prune=false`: Argo CD leaves the object when it disappears from the app. */
   readonly noPrune?: true;
   /** `Delete=false`: kept when its Application is deleted. */
@@ -32,6 +34,12 @@ export interface SyncFacts {
   readonly pruneLast?: true;
   /** `ServerSideApply=true` on the object: Argo CD applies only the fields it renders. */
   readonly serverSideApply?: true;
+}
+
+/** The convergence facts of one object. */
+export interface SyncFacts extends SyncPlacement, SyncOptionFlags {
+  readonly needs: readonly Need[];
+  readonly provides: readonly Provide[];
   /** The object's labels (webhook object selectors match them). */
   readonly labels?: Readonly<Record<string, string>>;
   /** Labels a pod template gives the pods it creates (webhooks match them). */
@@ -47,7 +55,7 @@ const PHASE_ORDER: readonly SyncPhase[] = ['PreSync', 'Sync', 'PostSync', 'SyncF
 const csv = (s: string | undefined) => (s ?? '').split(',').map((x) => x.trim()).filter(Boolean);
 
 /** Phase, wave and hook status as gitops-engine derives them (module comment). */
-function placement(a: Readonly<Record<string, string>>): Pick<SyncFacts, 'phase' | 'wave' | 'hook' | 'deletePolicies'> {
+function placement(a: Readonly<Record<string, string>>): SyncPlacement {
   const waveText = a['argocd.argoproj.io/sync-wave'] ?? a['helm.sh/hook-weight'];
   const wave = waveText !== undefined && /^-?\d+$/.test(waveText.trim()) ? Number(waveText) : 0;
   const argo = csv(a[HOOK]);
@@ -67,7 +75,7 @@ function placement(a: Readonly<Record<string, string>>): Pick<SyncFacts, 'phase'
   return { phase, wave, hook, ...(hook && policies.length > 0 ? { deletePolicies: policies } : {}) };
 }
 
-function syncOptions(a: Readonly<Record<string, string>>): Pick<SyncFacts, 'noPrune' | 'noDelete' | 'pruneLast' | 'serverSideApply'> {
+function syncOptions(a: Readonly<Record<string, string>>): SyncOptionFlags {
   const opts = new Set(csv(a['argocd.argoproj.io/sync-options']));
   return {
     ...(opts.has('Prune=false') ? { noPrune: true as const } : {}),
