@@ -21,11 +21,10 @@
  * - `files.ts`: reading files from disk, the repository and CDKTF output scans
  */
 export { SECRET_SCAN_ALLOWLIST } from './allowlist';
-export { listFiles, MAX_SCAN_BYTES, readScanInputs, repoFiles, scanInfraOutput, scanRepo } from './files';
-export { identifierWords, isCredentialName, isReferenceValue, isTerraformReference } from './names';
+export { listFiles, readScanInputs, scanInfraOutput, scanRepo } from './files';
+export { isCredentialName } from './names';
 export {
   redact,
-  SECRET_SCAN_RULES,
   secretRules,
   type AllowlistEntry,
   type OwnRule,

@@ -7,7 +7,7 @@
  * Our rules: the shapes secretlint's preset (tokens.ts) has no rule for, and the structural rules no
  * kept tool has (Secret data, credential-named env vars and config keys, Terraform literals).
  */
-export const SECRET_SCAN_RULES = {
+const SECRET_SCAN_RULES = {
   'private-key': 'PEM private key block of a kind secretlint does not check (ENCRYPTED PKCS#8, or key material it cannot validate)',
   jwt: 'JSON Web Token (eyJ….eyJ….)',
   'bearer-token': 'literal bearer token (Bearer <20+ characters>)',
