@@ -1,31 +1,15 @@
 import type { Construct } from 'constructs';
+import { IMAGE_UPDATER_GIT } from '../config/argocd';
 import { ecrRegistryHost } from '../config/image-ref';
 import type { EnvironmentConfig } from '../config/types';
 import { AddonChart } from './lib/addon-chart';
+import { readRepoFile } from './lib/file-config-map';
 import { IrsaServiceAccount } from './lib/irsa-service-account';
 import { SsmSecret } from './lib/ssm-secret';
 import { UpstreamChart } from './lib/upstream-chart';
 
-/**
- * The Secret (namespace argocd) with the git credentials the Image Updater commits with; an
- * Application opts in with `argocd-image-updater.argoproj.io/write-back-method: git:secret:argocd/<this>`.
- */
-export const IMAGE_UPDATER_GIT_SECRET = 'argocd-image-updater-git';
-/** Git author of write-back commits; Jenkins skips builds whose last commit has this author (seed §7). */
-export const IMAGE_UPDATER_GIT_USER = 'argocd-image-updater';
-
-/** Prints `AWS:<password>` (the `username:password` an `ext:` credential source must print). */
-function ecrLoginScript(env: EnvironmentConfig): string {
-  return [
-    '#!/bin/sh',
-    '# ECR login for the Image Updater; AWS credentials come from the pod\'s IRSA role.',
-    'set -eu',
-    '# The root filesystem is read-only; the aws CLI needs a writable home.',
-    'export HOME=/tmp',
-    `aws ecr get-authorization-token --region ${env.aws.region} --output text --query 'authorizationData[0].authorizationToken' | base64 -d`,
-    '',
-  ].join('\n');
-}
+/** The `ext:` credential script that logs in to ECR (a real file beside this chart; reads AWS_REGION). */
+const ECR_LOGIN_SCRIPT = 'charts/argocd-image-updater/ecr-login.sh';
 
 /**
  * Argo CD Image Updater, in the argocd namespace (the seed's Application pointed at an empty
@@ -40,7 +24,7 @@ function ecrLoginScript(env: EnvironmentConfig): string {
  * - RBAC is the chart's own namespaced Role (Applications get/list/update/patch, Secrets and
  *   ConfigMaps read, events create) — the seed's `*`/`*`/`*` ClusterRole is gone (U3).
  * - Applications are read and patched through the Kubernetes API, so no Argo CD API token.
- * - The git write-back Secret {@link IMAGE_UPDATER_GIT_SECRET} (keys username/password) comes from
+ * - The git write-back Secret `IMAGE_UPDATER_GIT.secret` (keys username/password) comes from
  *   this app's own SSM parameters, through its own SecretStore.
  */
 export class ArgocdImageUpdater extends AddonChart {
@@ -53,7 +37,7 @@ export class ArgocdImageUpdater extends AddonChart {
     const registry = ecrRegistryHost(env.aws.accountId, env.aws.region);
     new SsmSecret(this, 'GitCredentials', {
       app: 'argocd-image-updater',
-      name: IMAGE_UPDATER_GIT_SECRET,
+      name: IMAGE_UPDATER_GIT.secret,
       keys: { username: 'git_username', password: 'git_token' },
     });
 
@@ -75,8 +59,8 @@ export class ArgocdImageUpdater extends AddonChart {
           logLevel: settings.logLevel,
           // The chart writes this into `kube.events`, which the updater reads as "disable events".
           disableKubeEvents: !settings.kubeEvents,
-          gitCommitUser: IMAGE_UPDATER_GIT_USER,
-          gitCommitMail: 'noreply@argoproj.io',
+          gitCommitUser: IMAGE_UPDATER_GIT.user,
+          gitCommitMail: IMAGE_UPDATER_GIT.email,
           registries: [
             {
               name: 'ECR',
@@ -90,7 +74,8 @@ export class ArgocdImageUpdater extends AddonChart {
             },
           ],
         },
-        authScripts: { enabled: true, scripts: { 'ecr-login.sh': ecrLoginScript(env) } },
+        authScripts: { enabled: true, scripts: { 'ecr-login.sh': readRepoFile(ECR_LOGIN_SCRIPT, 'the ECR login') } },
+        extraEnv: [{ name: 'AWS_REGION', value: env.aws.region }],
       },
     });
   }

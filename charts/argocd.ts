@@ -8,7 +8,7 @@ import { SsmSecret } from './lib/ssm-secret';
 import { UpstreamChart } from './lib/upstream-chart';
 
 /** The Service the Ingress targets (the chart's HTTP server Service, port 80 → 8080). */
-export const ARGOCD_SERVER_SERVICE = `${ARGOCD_RELEASE}-argocd-server`;
+const ARGOCD_SERVER_SERVICE = `${ARGOCD_RELEASE}-argocd-server`;
 
 /**
  * Argo CD, managing itself: infra's bootstrap installs the same chart with

@@ -16,7 +16,7 @@ export const DJANGO_METRICS = {
   items: 'todo_items',
   itemsDone: 'todo_items_done',
 } as const;
-export const DJANGO_METRICS_PATH = '/metrics';
+const DJANGO_METRICS_PATH = '/metrics';
 
 /** Props for {@link DjangoMonitoring}. */
 export interface DjangoMonitoringProps {

@@ -2,44 +2,31 @@ import { k8s } from 'cdk8s-plus-28';
 import type { Construct } from 'constructs';
 import { hostName } from '../config/contract';
 import { ecrRegistryHost } from '../config/image-ref';
-import { images } from '../config/images';
 import type { EnvironmentConfig } from '../config/types';
 import { DjangoMonitoring } from './django-monitoring';
+import { DJANGO_CONTAINER, DJANGO_NAME, DJANGO_UID, djangoPod, GUNICORN_PORT, GUNICORN_PORT_NAME, WEB_LABELS } from './django-pod';
 import { AddonChart } from './lib/addon-chart';
 import { AlbIngress } from './lib/alb-ingress';
 import { FileConfigMap } from './lib/file-config-map';
 import { HookJob } from './lib/hook-job';
-import { containerResources } from './lib/resources';
-import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './lib/security';
 import { SsmSecret } from './lib/ssm-secret';
 
 /** nginx server block of the sidecar, kept with the app (relative to the repository root). */
-export const NGINX_CONF_FILE = 'django-todo/nginx/default.conf';
+const NGINX_CONF_FILE = 'django-todo/nginx/default.conf';
 
-export const DJANGO_NAME = 'django';
-/** Container name of the app; the Image Updater's `kustomize.image-name` refers to its image. */
-export const DJANGO_CONTAINER = 'django';
-export const DJANGO_SETTINGS_SECRET = 'django-settings';
-export const DJANGO_MIGRATE_JOB = 'django-migrate';
+const DJANGO_SETTINGS_SECRET = 'django-settings';
+const DJANGO_MIGRATE_JOB = 'django-migrate';
 /** The migrate Job's own Secret (the schema owner's credentials): no other pod mounts it. */
-export const DJANGO_MIGRATE_SECRET = 'django-migrate';
+const DJANGO_MIGRATE_SECRET = 'django-migrate';
 /** The database role the app connects as; the migrate Job creates it (django-todo/todo_site/app_role.sql). */
 export const DJANGO_DB_APP_ROLE = 'django_app';
 /** libpq verifies the server's certificate and host name (CA bundle: the image's DB_SSLROOTCERT). */
 const DB_SSLMODE = 'verify-full';
-/** UID/GID of the image's `app` user (django-todo/Dockerfile). */
-export const DJANGO_UID = 10001;
-/** UID/GID of nginxinc/nginx-unprivileged. */
-export const NGINX_UID = 101;
-export const GUNICORN_PORT = 8000;
-/** Name of gunicorn's port on the container and on the django-app Service. */
-export const GUNICORN_PORT_NAME = 'gunicorn';
 /** Sync wave of the Deployment and its autoscaler: after the migrate hook (wave 1). */
 const DEPLOYMENT_WAVE = { 'argocd.argoproj.io/sync-wave': '2' };
-export const NGINX_PORT = 8080;
 /** The Service the Ingress uses (nginx) and the one that reaches gunicorn directly (metrics). */
-export const DJANGO_WEB_SERVICE = 'django';
-export const DJANGO_APP_SERVICE = 'django-app';
+const DJANGO_WEB_SERVICE = 'django';
+const DJANGO_APP_SERVICE = 'django-app';
 
 /** `<registry>/<repository>`, the image name without tag (what the Image Updater tracks). */
 export function djangoImageName(env: EnvironmentConfig): string {
@@ -90,31 +77,9 @@ export class Django extends AddonChart {
     });
     const s = env.apps.django;
     this.image = djangoImage(env);
-    const labels = { 'app.kubernetes.io/name': DJANGO_NAME, 'app.kubernetes.io/component': 'web' };
-    const host = hostName(env.domain, 'django', 'web');
+    const labels = { ...WEB_LABELS };
 
-    const shared = { DB_HOST: 'db_host', DB_PORT: 'db_port', DB_NAME: 'db_name', SECRET_KEY: 'secret_key' } as const;
-    const settings = new SsmSecret(this, 'Settings', {
-      app: 'django',
-      name: DJANGO_SETTINGS_SECRET,
-      keys: { ...shared, DB_PASSWORD: 'app_db_password' },
-    });
-    // What `manage.py prepare_database` reads: the owner's credentials as DB_*, the app role's password.
-    const migrate = new SsmSecret(this, 'MigrateSettings', {
-      app: 'django',
-      name: DJANGO_MIGRATE_SECRET,
-      keys: { ...shared, DB_USERNAME: 'db_username', DB_PASSWORD: 'db_password', APP_DB_PASSWORD: 'app_db_password' },
-    });
-    const plainEnv: k8s.EnvVar[] = [
-      { name: 'DEBUG', value: s.debug ? 'true' : 'false' },
-      // ALLOWED_HOSTS = [APP_HOST], CSRF_TRUSTED_ORIGINS = [https://APP_HOST] (todo_site/env.py).
-      { name: 'APP_HOST', value: host },
-      { name: 'STATIC_ROOT', value: '/static' },
-      { name: 'DB_SSLMODE', value: DB_SSLMODE },
-    ];
-    // The hook Job takes no envFrom, so its Secret's keys are listed one by one.
-    const migrateEnv: k8s.EnvVar[] = migrate.keys.map((key) => ({ name: key, valueFrom: { secretKeyRef: { name: migrate.secretName, key } } }));
-
+    const { plainEnv, migrateEnv, secretName } = this.settings(hostName(env.domain, 'django', 'web'), s.debug);
     this.nginxConfigMap = new FileConfigMap(this, 'NginxConfig', {
       namePrefix: 'django-nginx',
       file: NGINX_CONF_FILE,
@@ -124,27 +89,8 @@ export class Django extends AddonChart {
 
     new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata: { name: DJANGO_NAME, labels }, automountServiceAccountToken: false });
 
-    // Migrations: a Sync-phase hook in wave 1, after the wave-0 objects (the ExternalSecrets and
-    // their store, which a PreSync hook would run before on the first sync) and before the
-    // Deployment (wave 2). Same image as the app. As the schema owner it runs migrate, then
-    // creates or updates the app's role (password from SSM, grants on the tables); both idempotent.
-    new HookJob(this, 'Migrate', {
-      name: DJANGO_MIGRATE_JOB,
-      image: this.image,
-      hook: 'Sync',
-      syncWave: 1,
-      nodePool: 'apps',
-      runAsUser: DJANGO_UID,
-      command: ['python', 'manage.py', 'prepare_database'],
-      env: [...plainEnv, { name: 'APP_DB_USERNAME', value: DJANGO_DB_APP_ROLE }, ...migrateEnv],
-      resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
-      backoffLimit: 3,
-    });
-
-    const tmp = (name: string, size: string): k8s.Volume => ({ name, emptyDir: { sizeLimit: k8s.Quantity.fromString(size) } });
-    const djangoEnv = { env: [...plainEnv, { name: 'DB_USERNAME', value: DJANGO_DB_APP_ROLE }], envFrom: [{ secretRef: { name: settings.secretName } }] };
-    const http = (path: string, port: number) => ({ httpGet: { path, port: k8s.IntOrString.fromNumber(port) } });
-
+    this.migrateJob([...plainEnv, { name: 'APP_DB_USERNAME', value: DJANGO_DB_APP_ROLE }, ...migrateEnv]);
+    const djangoEnv = { env: [...plainEnv, { name: 'DB_USERNAME', value: DJANGO_DB_APP_ROLE }], envFrom: [{ secretRef: { name: secretName } }] };
     new k8s.KubeDeployment(this, 'Deployment', {
       metadata: { name: DJANGO_NAME, labels, annotations: DEPLOYMENT_WAVE },
       spec: {
@@ -154,91 +100,12 @@ export class Django extends AddonChart {
         strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0), maxSurge: k8s.IntOrString.fromNumber(1) } },
         template: {
           metadata: { labels },
-          spec: {
-            serviceAccountName: DJANGO_NAME,
-            automountServiceAccountToken: false,
-            nodeSelector: this.nodeSelector('apps'),
-            securityContext: restrictedPodSecurityContext(DJANGO_UID),
-            terminationGracePeriodSeconds: 30,
-            topologySpreadConstraints: [
-              { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: labels } },
-            ],
-            initContainers: [
-              {
-                name: 'collectstatic',
-                image: this.image,
-                imagePullPolicy: 'IfNotPresent',
-                command: ['python', 'manage.py', 'collectstatic', '--noinput'],
-                ...djangoEnv,
-                securityContext: restrictedContainerSecurityContext(),
-                resources: containerResources(s.resources),
-                volumeMounts: [
-                  { name: 'static', mountPath: '/static' },
-                  { name: 'django-tmp', mountPath: '/tmp' },
-                ],
-              },
-            ],
-            containers: [
-              {
-                name: DJANGO_CONTAINER,
-                image: this.image,
-                imagePullPolicy: 'IfNotPresent',
-                ports: [{ name: GUNICORN_PORT_NAME, containerPort: GUNICORN_PORT, protocol: 'TCP' }],
-                ...djangoEnv,
-                securityContext: restrictedContainerSecurityContext(),
-                resources: containerResources(s.resources),
-                readinessProbe: { ...http('/readyz', GUNICORN_PORT), periodSeconds: 10, timeoutSeconds: 6, failureThreshold: 3 },
-                livenessProbe: { ...http('/healthz', GUNICORN_PORT), initialDelaySeconds: 10, periodSeconds: 20, timeoutSeconds: 3, failureThreshold: 3 },
-                volumeMounts: [
-                  // ManifestStaticFilesStorage reads /static/staticfiles.json at run time (and /readyz checks it).
-                  { name: 'static', mountPath: '/static', readOnly: true },
-                  { name: 'django-tmp', mountPath: '/tmp' },
-                ],
-              },
-              {
-                name: 'nginx',
-                image: images.nginx,
-                imagePullPolicy: 'IfNotPresent',
-                ports: [{ name: 'http', containerPort: NGINX_PORT, protocol: 'TCP' }],
-                securityContext: { ...restrictedContainerSecurityContext(), runAsUser: NGINX_UID, runAsGroup: NGINX_UID },
-                resources: containerResources(s.nginxResources),
-                readinessProbe: { ...http('/nginx-healthz', NGINX_PORT), periodSeconds: 10, timeoutSeconds: 2 },
-                livenessProbe: { ...http('/nginx-healthz', NGINX_PORT), initialDelaySeconds: 5, periodSeconds: 20, timeoutSeconds: 2 },
-                volumeMounts: [
-                  { name: 'nginx-conf', mountPath: '/etc/nginx/conf.d', readOnly: true },
-                  { name: 'static', mountPath: '/static', readOnly: true },
-                  { name: 'nginx-tmp', mountPath: '/tmp' },
-                  { name: 'nginx-cache', mountPath: '/var/cache/nginx' },
-                ],
-              },
-            ],
-            volumes: [
-              { name: 'nginx-conf', configMap: { name: this.nginxConfigMap } },
-              tmp('static', '256Mi'),
-              tmp('django-tmp', '128Mi'),
-              tmp('nginx-tmp', '128Mi'),
-              tmp('nginx-cache', '64Mi'),
-            ],
-          },
+          spec: djangoPod({ image: this.image, settings: s, env: djangoEnv, nginxConfigMap: this.nginxConfigMap, nodeSelector: this.nodeSelector('apps') }),
         },
       },
     });
 
-    new k8s.KubeService(this, 'WebService', {
-      metadata: { name: DJANGO_WEB_SERVICE, labels },
-      spec: { type: 'ClusterIP', selector: labels, ports: [{ name: 'http', port: 80, targetPort: k8s.IntOrString.fromString('http'), protocol: 'TCP' }] },
-    });
-    // Its own component label, so the ServiceMonitor selects this Service and not the web one.
-    const appServiceLabels = { ...labels, 'app.kubernetes.io/component': 'gunicorn' };
-    new k8s.KubeService(this, 'AppService', {
-      metadata: { name: DJANGO_APP_SERVICE, labels: appServiceLabels },
-      spec: {
-        type: 'ClusterIP',
-        selector: labels,
-        ports: [{ name: GUNICORN_PORT_NAME, port: GUNICORN_PORT, targetPort: k8s.IntOrString.fromString(GUNICORN_PORT_NAME), protocol: 'TCP' }],
-      },
-    });
-
+    const appServiceLabels = this.services();
     new DjangoMonitoring(this, 'Monitoring', {
       service: DJANGO_APP_SERVICE,
       serviceLabels: appServiceLabels,
@@ -253,20 +120,7 @@ export class Django extends AddonChart {
       spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: labels } },
     });
 
-    if (s.autoscaling !== undefined) {
-      const a = s.autoscaling;
-      new k8s.KubeHorizontalPodAutoscalerV2(this, 'Hpa', {
-        // With its Deployment (wave 2): an autoscaler applied first only reports its target missing.
-        metadata: { name: DJANGO_NAME, labels, annotations: DEPLOYMENT_WAVE },
-        spec: {
-          scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: DJANGO_NAME },
-          minReplicas: a.minReplicas,
-          maxReplicas: a.maxReplicas,
-          metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: a.targetCpuPercent } } }],
-        },
-      });
-    }
-
+    if (s.autoscaling !== undefined) this.autoscaler(s.autoscaling);
     new AlbIngress(this, 'Ingress', {
       app: 'django',
       host: 'web',
@@ -278,4 +132,90 @@ export class Django extends AddonChart {
       healthCheckPort: GUNICORN_PORT,
     });
   }
+
+  /**
+   * The app's settings Secret and the migrate Job's from SSM, and the environment: plain variables
+   * and the migrate Secret's keys one by one.
+   */
+  private settings(host: string, debug: boolean): { plainEnv: k8s.EnvVar[]; migrateEnv: k8s.EnvVar[]; secretName: string } {
+    const shared = { DB_HOST: 'db_host', DB_PORT: 'db_port', DB_NAME: 'db_name', SECRET_KEY: 'secret_key' } as const;
+    const settings = new SsmSecret(this, 'Settings', {
+      app: 'django',
+      name: DJANGO_SETTINGS_SECRET,
+      keys: { ...shared, DB_PASSWORD: 'app_db_password' },
+    });
+    // What `manage.py prepare_database` reads: the owner's credentials as DB_*, the app role's password.
+    const migrate = new SsmSecret(this, 'MigrateSettings', {
+      app: 'django',
+      name: DJANGO_MIGRATE_SECRET,
+      keys: { ...shared, DB_USERNAME: 'db_username', DB_PASSWORD: 'db_password', APP_DB_PASSWORD: 'app_db_password' },
+    });
+    const plainEnv: k8s.EnvVar[] = [
+      { name: 'DEBUG', value: debug ? 'true' : 'false' },
+      // ALLOWED_HOSTS = [APP_HOST], CSRF_TRUSTED_ORIGINS = [https://APP_HOST] (todo_site/env.py).
+      { name: 'APP_HOST', value: host },
+      { name: 'STATIC_ROOT', value: '/static' },
+      { name: 'DB_SSLMODE', value: DB_SSLMODE },
+    ];
+    // The hook Job takes no envFrom, so its Secret's keys are listed one by one.
+    const migrateEnv: k8s.EnvVar[] = migrate.keys.map((key) => ({ name: key, valueFrom: { secretKeyRef: { name: migrate.secretName, key } } }));
+    return { plainEnv, migrateEnv, secretName: settings.secretName };
+  }
+
+  /**
+   * Migrations: a Sync-phase hook in wave 1, after the wave-0 objects (the ExternalSecrets and
+   * their store, which a PreSync hook would run before on the first sync) and before the
+   * Deployment (wave 2). Same image as the app. As the schema owner it runs migrate, then creates
+   * or updates the app's role (password from SSM, grants on the tables); both idempotent.
+   */
+  private migrateJob(env: k8s.EnvVar[]): void {
+    new HookJob(this, 'Migrate', {
+      name: DJANGO_MIGRATE_JOB,
+      image: this.image,
+      hook: 'Sync',
+      syncWave: 1,
+      nodePool: 'apps',
+      runAsUser: DJANGO_UID,
+      command: ['python', 'manage.py', 'prepare_database'],
+      env,
+      resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
+      backoffLimit: 3,
+    });
+  }
+
+  /** The web Service (nginx, for the Ingress) and the app Service (gunicorn, for metrics); the latter's labels. */
+  private services(): Record<string, string> {
+    const labels = { ...WEB_LABELS };
+    new k8s.KubeService(this, 'WebService', {
+      metadata: { name: DJANGO_WEB_SERVICE, labels },
+      spec: { type: 'ClusterIP', selector: labels, ports: [{ name: 'http', port: 80, targetPort: k8s.IntOrString.fromString('http'), protocol: 'TCP' }] },
+    });
+    // Its own component label, so the ServiceMonitor selects this Service and not the web one.
+    const appServiceLabels = { ...labels, 'app.kubernetes.io/component': 'gunicorn' };
+    new k8s.KubeService(this, 'AppService', {
+      metadata: { name: DJANGO_APP_SERVICE, labels: appServiceLabels },
+      spec: {
+        type: 'ClusterIP',
+        selector: labels,
+        ports: [{ name: GUNICORN_PORT_NAME, port: GUNICORN_PORT, targetPort: k8s.IntOrString.fromString(GUNICORN_PORT_NAME), protocol: 'TCP' }],
+      },
+    });
+    return appServiceLabels;
+  }
+
+  /** The autoscaler, when the environment sets `autoscaling`. */
+  private autoscaler(a: NonNullable<EnvironmentConfig['apps']['django']['autoscaling']>): void {
+    const labels = { ...WEB_LABELS };
+    new k8s.KubeHorizontalPodAutoscalerV2(this, 'Hpa', {
+      // With its Deployment (wave 2): an autoscaler applied first only reports its target missing.
+      metadata: { name: DJANGO_NAME, labels, annotations: DEPLOYMENT_WAVE },
+      spec: {
+        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: DJANGO_NAME },
+        minReplicas: a.minReplicas,
+        maxReplicas: a.maxReplicas,
+        metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: a.targetCpuPercent } } }],
+      },
+    });
+  }
+
 }

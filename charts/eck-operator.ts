@@ -6,9 +6,9 @@ import { AddonChart } from './lib/addon-chart';
 import { UpstreamChart } from './lib/upstream-chart';
 
 /** The operator's name (the chart's fullname; also its StatefulSet and ServiceAccount). */
-export const ECK_OPERATOR_NAME = 'elastic-operator';
+const ECK_OPERATOR_NAME = 'elastic-operator';
 /** The operator's ValidatingWebhookConfiguration (the chart's `<fullname>.<namespace>.k8s.elastic.co`). */
-export const ECK_WEBHOOK = `${ECK_OPERATOR_NAME}.${contract['eck-operator'].namespace}.k8s.elastic.co`;
+const ECK_WEBHOOK = `${ECK_OPERATOR_NAME}.${contract['eck-operator'].namespace}.k8s.elastic.co`;
 
 /**
  * ECK operator (eck-operator 2.14.0): the Elastic CRDs, the operator StatefulSet and its

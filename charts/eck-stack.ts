@@ -12,15 +12,15 @@ import { SsmSecret } from './lib/ssm-secret';
 import { UpstreamChart } from './lib/upstream-chart';
 
 /** Name of the Elasticsearch resource; its HTTP Service is `<name>-es-http` (fluent writes to it). */
-export const ELASTICSEARCH_NAME = elasticsearchEndpoint.resource;
+const ELASTICSEARCH_NAME = elasticsearchEndpoint.resource;
 /** Name of the Kibana resource; its HTTP Service is `<name>-kb-http`. */
-export const KIBANA_NAME = 'kibana';
+const KIBANA_NAME = 'kibana';
 /** Kibana's HTTP port. */
-export const KIBANA_PORT = 5601;
+const KIBANA_PORT = 5601;
 /** The HTTP Service the ECK operator creates for Kibana (`<name>-kb-http`); the ALB targets it. */
-export const KIBANA_SERVICE = `${KIBANA_NAME}-kb-http`;
+const KIBANA_SERVICE = `${KIBANA_NAME}-kb-http`;
 /** The Secret (file realm) that sets the `elastic` user's password. */
-export const ELASTIC_USER_SECRET = 'elastic-user';
+const ELASTIC_USER_SECRET = 'elastic-user';
 
 /** The Secret of a client's user: its file-realm entry and its role's definition. */
 export const clientUserSecret = (client: ElasticsearchClient) => `elasticsearch-user-${client.username}`;

@@ -1,4 +1,6 @@
 import type { Construct } from 'constructs';
+import { stringify } from 'yaml';
+import { IMAGE_UPDATER_GIT } from '../config/argocd';
 import { jenkinsEndpoint, sonarqubeEndpoint } from '../config/endpoints';
 import { contract, hostName } from '../config/contract';
 import { ecrRegistryHost, parseImageRef } from '../config/image-ref';
@@ -6,34 +8,42 @@ import { BOOTSTRAP_IMAGE_TAG, images, type ImageName } from '../config/images';
 import type { EnvironmentConfig, Resources } from '../config/types';
 import { AddonChart } from './lib/addon-chart';
 import { AlbIngress } from './lib/alb-ingress';
-import { FileConfigMap } from './lib/file-config-map';
+import { FileConfigMap, readRepoFile } from './lib/file-config-map';
 import { IrsaServiceAccount } from './lib/irsa-service-account';
 import { resourceValues } from './lib/resources';
 import { SsmSecret } from './lib/ssm-secret';
 import { UpstreamChart } from './lib/upstream-chart';
+import type { JenkinsValues } from '../imports/values/jenkins';
 
 /** The build pipeline, kept as a real file next to the app it builds. */
-export const JENKINSFILE = 'django-todo/Jenkinsfile';
+const JENKINSFILE = 'django-todo/Jenkinsfile';
+/** JCasC documents and Groovy beside this chart; they read the controller's environment (`controllerEnv`). */
+export const JENKINS_FILES = {
+  sonarqube: 'charts/jenkins/casc-sonarqube.yaml',
+  credentials: 'charts/jenkins/casc-credentials.yaml',
+  jobDsl: 'charts/jenkins/job-dsl.groovy',
+  triggerBuild: 'charts/jenkins/trigger-build.groovy',
+} as const;
 
-export const JENKINS_RELEASE = 'jenkins';
+const JENKINS_RELEASE = 'jenkins';
 /** The chart's controller Service (release name) and its port. */
-export const JENKINS_SERVICE = jenkinsEndpoint.service;
-export const JENKINS_PORT = jenkinsEndpoint.port;
-export const BUILD_JOB = 'build-django';
+const JENKINS_SERVICE = jenkinsEndpoint.service;
+const JENKINS_PORT = jenkinsEndpoint.port;
+const BUILD_JOB = 'build-django';
 /** Where the pipeline ConfigMap is mounted in the controller. */
-export const PIPELINE_DIR = '/var/jenkins_home/pipelines';
-export const PIPELINE_KEY = 'Jenkinsfile';
+const PIPELINE_DIR = '/var/jenkins_home/pipelines';
+const PIPELINE_KEY = 'Jenkinsfile';
 
 /** Secrets produced by External Secrets; agents only see the pipeline one (seed J2). */
-export const JENKINS_ADMIN_SECRET = 'jenkins-admin';
-export const JENKINS_GITHUB_SECRET = 'jenkins-github';
-export const JENKINS_PIPELINE_SECRET = 'jenkins-pipeline';
+const JENKINS_ADMIN_SECRET = 'jenkins-admin';
+const JENKINS_GITHUB_SECRET = 'jenkins-github';
+const JENKINS_PIPELINE_SECRET = 'jenkins-pipeline';
 /** The Jenkins credential (JCasC) with the GitHub user and token; the pipeline checks out with it. */
-export const GITHUB_CREDENTIAL_ID = 'github';
+const GITHUB_CREDENTIAL_ID = 'github';
 /** The controller's own ServiceAccount (Kubernetes API access for agents, no AWS). */
-export const JENKINS_CONTROLLER_SA = 'jenkins-controller';
+const JENKINS_CONTROLLER_SA = 'jenkins-controller';
 /** The agents' IRSA ServiceAccount (ECR push for kaniko, ECR describe for the aws container). */
-export const JENKINS_AGENT_SA = 'jenkins';
+const JENKINS_AGENT_SA = 'jenkins';
 
 /**
  * Plugins, pinned (seed J3: everything floated on `latest`). Versions are the seed's hints where it
@@ -58,26 +68,6 @@ function chartImage(name: ImageName): { repository: string; tag: string } {
   const ref = parseImageRef(images[name]);
   const tag = [ref.tag, ref.digest].filter((x) => x !== undefined).join('@');
   return { repository: `${ref.registry}/${ref.repository}`, tag };
-}
-
-/** The chart's per-container resource shape (it needs both CPU and memory limits). */
-function containerValues(r: Resources): { requests: { cpu: string; memory: string }; limits: { cpu: string; memory: string } } {
-  return { requests: { ...r.requests }, limits: { cpu: r.limits.cpu ?? r.requests.cpu, memory: r.limits.memory } };
-}
-
-/** The Job DSL that creates the pipeline job from the mounted Jenkinsfile (no `${`: JCasC would expand it). */
-export function jobDsl(scriptPath: string): string {
-  return [
-    `pipelineJob('${BUILD_JOB}') {`,
-    `  description('Builds, tests, scans and pushes the django-todo image (from django-todo/Jenkinsfile).')`,
-    '  definition {',
-    '    cps {',
-    `      script(new File('${scriptPath}').text)`,
-    '      sandbox(true)',
-    '    }',
-    '  }',
-    '}',
-  ].join('\n');
 }
 
 /**
@@ -124,6 +114,48 @@ export class Jenkins extends AddonChart {
     });
     const settings = env.apps.jenkins;
 
+    const { admin, github, pipeline } = this.secrets();
+    const agentSa = new IrsaServiceAccount(this, 'AgentServiceAccount', { app: 'jenkins', name: JENKINS_AGENT_SA });
+
+    this.pipelineConfigMap = new FileConfigMap(this, 'PipelineScript', {
+      namePrefix: 'jenkins-pipeline',
+      file: JENKINSFILE,
+      purpose: 'the build-django job is created from it',
+      key: PIPELINE_KEY,
+      labels: { 'app.kubernetes.io/part-of': 'jenkins' },
+    }).name;
+
+    new UpstreamChart(this, 'Chart', {
+      chart: 'jenkins',
+      release: JENKINS_RELEASE,
+      values: {
+        controller: this.controllerValues(env, admin.secretName, github.secretName),
+        persistence: {
+          enabled: true,
+          storageClass: 'gp3',
+          size: `${settings.storageGi}Gi`,
+          accessMode: 'ReadWriteOnce',
+          volumes: [{ name: 'jenkins-pipeline', configMap: { name: this.pipelineConfigMap } }],
+          mounts: [{ name: 'jenkins-pipeline', mountPath: PIPELINE_DIR, readOnly: true }],
+        },
+        serviceAccount: { create: true, name: JENKINS_CONTROLLER_SA },
+        serviceAccountAgent: { create: false, name: agentSa.name },
+        agent: this.agentValues(env, pipeline.secretName),
+      },
+    });
+
+    new AlbIngress(this, 'Ingress', {
+      app: 'jenkins',
+      host: 'ui',
+      name: 'jenkins',
+      backend: { service: JENKINS_SERVICE, port: JENKINS_PORT },
+      healthCheckPath: '/login',
+      successCodes: '200,307',
+    });
+  }
+
+  /** The Secrets from SSM: admin login, GitHub user and token, and what the pipeline reads. */
+  private secrets(): { admin: SsmSecret<'jenkins'>; github: SsmSecret<'jenkins'>; pipeline: SsmSecret<'jenkins'> } {
     const admin = new SsmSecret(this, 'Admin', {
       app: 'jenkins',
       name: JENKINS_ADMIN_SECRET,
@@ -139,16 +171,56 @@ export class Jenkins extends AddonChart {
       name: JENKINS_PIPELINE_SECRET,
       keys: { SONARQUBE_PASSWORD: 'sonarqube/admin_password' },
     });
-    const agentSa = new IrsaServiceAccount(this, 'AgentServiceAccount', { app: 'jenkins', name: JENKINS_AGENT_SA });
+    return { admin, github, pipeline };
+  }
 
-    this.pipelineConfigMap = new FileConfigMap(this, 'PipelineScript', {
-      namePrefix: 'jenkins-pipeline',
-      file: JENKINSFILE,
-      purpose: 'the build-django job is created from it',
-      key: PIPELINE_KEY,
-      labels: { 'app.kubernetes.io/part-of': 'jenkins' },
-    }).name;
+  /**
+   * The controller: on the cicd pool, admin from SSM, pinned plugins, the JCasC documents and the
+   * start-up build (charts/jenkins/), and the environment they read.
+   */
+  private controllerValues(env: EnvironmentConfig, adminSecret: string, githubSecret: string): JenkinsValues['controller'] {
+    const settings = env.apps.jenkins;
+    const casc = {
+      'job-dsl': stringify({ jobs: [{ script: readRepoFile(JENKINS_FILES.jobDsl, 'the build-django job') }] }, { blockQuote: 'literal', lineWidth: 0 }),
+      sonarqube: readRepoFile(JENKINS_FILES.sonarqube, 'the SonarQube server and scanner'),
+      credentials: readRepoFile(JENKINS_FILES.credentials, 'the GitHub credential'),
+    };
+    // What the JCasC documents and the init script read from the controller's environment.
+    const controllerEnv: Record<string, string> = {
+      SONAR_HOST_URL: sonarqubeEndpoint.url,
+      GITHUB_CREDENTIAL_ID,
+      BUILD_JOB,
+      PIPELINE_FILE: `${PIPELINE_DIR}/${PIPELINE_KEY}`,
+    };
 
+    return {
+      nodeSelector: this.nodeSelector('cicd'),
+      resources: resourceValues(settings.controllerResources),
+      javaOpts:
+        '-Xms512m -Xmx1536m -Dorg.csanchez.jenkins.plugins.kubernetes.clients.cacheExpiration=60 -Dhudson.model.UsageStatistics.disabled=true',
+      serviceType: 'ClusterIP',
+      jenkinsUrl: `https://${hostName(env.domain, 'jenkins', 'ui')}`,
+      // existingSecret with createSecret: the chart renders no Secret but still mounts this one.
+      admin: { existingSecret: adminSecret, userKey: 'jenkins-admin-user', passwordKey: 'jenkins-admin-password', createSecret: true },
+      additionalExistingSecrets: [
+        { name: githubSecret, keyName: 'username' },
+        { name: githubSecret, keyName: 'token' },
+      ],
+      installPlugins: [...JENKINS_PLUGINS],
+      installLatestPlugins: false,
+      installLatestSpecifiedPlugins: false,
+      JCasC: { defaultConfig: true, overwriteConfiguration: false, configScripts: casc },
+      initScripts: { triggerBuildDjango: readRepoFile(JENKINS_FILES.triggerBuild, 'the start-up build') },
+      containerEnv: Object.entries(controllerEnv).map(([name, value]) => ({ name, value })),
+      ingress: { enabled: false },
+    };
+  }
+
+  /** The agent pod template `default`: the containers and environment the Jenkinsfile uses. */
+  private agentValues(env: EnvironmentConfig, pipelineSecret: string): JenkinsValues['agent'] {
+    const settings = env.apps.jenkins;
+    const django = env.apps.django;
+    const registry = ecrRegistryHost(env.aws.accountId, env.aws.region);
     const pipelineEnv: Record<string, string> = {
       REPO_URL: env.git.repoUrl,
       GIT_CREDENTIALS_ID: GITHUB_CREDENTIAL_ID,
@@ -161,7 +233,7 @@ export class Jenkins extends AddonChart {
       PYTHON_IMAGE: images.python, // the image's base, pinned by digest; the Test stage runs in it too
       SONAR_HOST_URL: sonarqubeEndpoint.url,
       SONAR_PROJECT_KEY: 'django_todo_project',
-      SKIP_COMMIT_AUTHOR: 'argocd-image-updater',
+      SKIP_COMMIT_AUTHOR: IMAGE_UPDATER_GIT.user,
       // For the postgres container (pod-level env reaches every container; the others ignore it).
       POSTGRES_HOST_AUTH_METHOD: 'trust',
     };
@@ -172,147 +244,45 @@ export class Jenkins extends AddonChart {
       args: '99999999',
       privileged: false,
       TTYEnabled: true,
-      resources: containerValues(r),
+      resources: resourceValues(r),
     });
     const small = (cpu: string, memory: string, limitMemory: string): Resources => ({
       requests: { cpu, memory },
       limits: { cpu: '1', memory: limitMemory },
     });
 
-    const githubRef = (key: string) => `\${${github.secretName}-${key}}`;
-    const casc = {
-      'job-dsl': `jobs:\n  - script: |\n${indent(jobDsl(`${PIPELINE_DIR}/${PIPELINE_KEY}`), 6)}\n`,
-      sonarqube: [
-        'unclassified:',
-        '  sonarGlobalConfiguration:',
-        '    buildWrapperEnabled: true',
-        '    installations:',
-        '      - name: SonarQube',
-        `        serverUrl: ${sonarqubeEndpoint.url}`,
-        'tool:',
-        '  sonarRunnerInstallation:',
-        '    installations:',
-        '      - name: SonarQubeScanner',
-        '        properties:',
-        '          - installSource:',
-        '              installers:',
-        '                - sonarRunnerInstaller:',
-        '                    id: "6.1.0.4477"',
-        '',
-      ].join('\n'),
-      credentials: [
-        'credentials:',
-        '  system:',
-        '    domainCredentials:',
-        '      - credentials:',
-        '          - usernamePassword:',
-        '              scope: GLOBAL',
-        `              id: ${GITHUB_CREDENTIAL_ID}`,
-        '              description: GitHub user and token (SSM)',
-        `              username: "${githubRef('username')}"`,
-        `              password: "${githubRef('token')}"`,
-        '',
-      ].join('\n'),
-    };
-
-    new UpstreamChart(this, 'Chart', {
-      chart: 'jenkins',
-      release: JENKINS_RELEASE,
-      values: {
-        controller: {
-          nodeSelector: this.nodeSelector('cicd'),
-          resources: resourceValues(settings.controllerResources),
-          javaOpts:
-            '-Xms512m -Xmx1536m -Dorg.csanchez.jenkins.plugins.kubernetes.clients.cacheExpiration=60 -Dhudson.model.UsageStatistics.disabled=true',
-          serviceType: 'ClusterIP',
-          jenkinsUrl: `https://${hostName(env.domain, 'jenkins', 'ui')}`,
-          // existingSecret with createSecret: the chart renders no Secret but still mounts this one.
-          admin: { existingSecret: admin.secretName, userKey: 'jenkins-admin-user', passwordKey: 'jenkins-admin-password', createSecret: true },
-          additionalExistingSecrets: [
-            { name: github.secretName, keyName: 'username' },
-            { name: github.secretName, keyName: 'token' },
-          ],
-          installPlugins: [...JENKINS_PLUGINS],
-          installLatestPlugins: false,
-          installLatestSpecifiedPlugins: false,
-          JCasC: { defaultConfig: true, overwriteConfiguration: false, configScripts: casc },
-          initScripts: { triggerBuildDjango: triggerScript() },
-          ingress: { enabled: false },
-        },
-        persistence: {
-          enabled: true,
-          storageClass: 'gp3',
-          size: `${settings.storageGi}Gi`,
-          accessMode: 'ReadWriteOnce',
-          volumes: [{ name: 'jenkins-pipeline', configMap: { name: this.pipelineConfigMap } }],
-          mounts: [{ name: 'jenkins-pipeline', mountPath: PIPELINE_DIR, readOnly: true }],
-        },
-        serviceAccount: { create: true, name: JENKINS_CONTROLLER_SA },
-        serviceAccountAgent: { create: false, name: agentSa.name },
-        agent: {
-          podName: 'default',
-          namespace: this.namespace,
-          nodeSelector: this.nodeSelector('cicd'),
-          useDefaultServiceAccount: true,
+    return {
+      podName: 'default',
+      namespace: this.namespace,
+      nodeSelector: this.nodeSelector('cicd'),
+      useDefaultServiceAccount: true,
+      args: '',
+      defaultsProviderTemplate: '',
+      workingDir: '/home/jenkins/agent',
+      nodeUsageMode: 'NORMAL',
+      TTYEnabled: true,
+      privileged: false,
+      websocket: true,
+      directConnection: false,
+      customJenkinsLabels: ['ci-cd'],
+      yamlMergeStrategy: 'merge',
+      garbageCollection: { enabled: true, namespaces: this.namespace, timeout: 300 },
+      resources: resourceValues(settings.agentResources),
+      additionalContainers: [
+        sleeper('kaniko', 'kaniko', settings.agentResources),
+        sleeper('aws', 'awsCli', small('50m', '128Mi', '512Mi')),
+        sleeper('python', 'python', small('250m', '512Mi', '1Gi')),
+        {
+          sideContainerName: 'postgres',
+          image: chartImage('postgres'),
           args: '',
-          defaultsProviderTemplate: '',
-          workingDir: '/home/jenkins/agent',
-          nodeUsageMode: 'NORMAL',
-          TTYEnabled: true,
           privileged: false,
-          websocket: true,
-          directConnection: false,
-          customJenkinsLabels: ['ci-cd'],
-          yamlMergeStrategy: 'merge',
-          garbageCollection: { enabled: true, namespaces: this.namespace, timeout: 300 },
-          resources: containerValues(settings.agentResources),
-          additionalContainers: [
-            sleeper('kaniko', 'kaniko', settings.agentResources),
-            sleeper('aws', 'awsCli', small('50m', '128Mi', '512Mi')),
-            sleeper('python', 'python', small('250m', '512Mi', '1Gi')),
-            {
-              sideContainerName: 'postgres',
-              image: chartImage('postgres'),
-              args: '',
-              privileged: false,
-              resources: containerValues(small('100m', '256Mi', '512Mi')),
-            },
-          ],
-          // Values are quoted: the chart writes them unquoted into the JCasC YAML.
-          envVars: Object.entries(pipelineEnv).map(([name, value]) => ({ name, value: JSON.stringify(value) })),
-          secretEnvVars: [{ key: 'SONARQUBE_PASSWORD', secretName: pipeline.secretName, secretKey: 'SONARQUBE_PASSWORD', optional: false }],
+          resources: resourceValues(small('100m', '256Mi', '512Mi')),
         },
-      },
-    });
-
-    new AlbIngress(this, 'Ingress', {
-      app: 'jenkins',
-      host: 'ui',
-      name: 'jenkins',
-      backend: { service: JENKINS_SERVICE, port: JENKINS_PORT },
-      healthCheckPath: '/login',
-      successCodes: '200,307',
-    });
+      ],
+      // Values are quoted: the chart writes them unquoted into the JCasC YAML.
+      envVars: Object.entries(pipelineEnv).map(([name, value]) => ({ name, value: JSON.stringify(value) })),
+      secretEnvVars: [{ key: 'SONARQUBE_PASSWORD', secretName: pipelineSecret, secretKey: 'SONARQUBE_PASSWORD', optional: false }],
+    };
   }
-}
-
-function indent(text: string, spaces: number): string {
-  const pad = ' '.repeat(spaces);
-  return text.split('\n').map((l) => (l === '' ? l : pad + l)).join('\n');
-}
-
-/** Init script: one build at start-up, so the job's pollSCM trigger gets registered (a declarative trigger takes effect on the first run; seed J8). */
-function triggerScript(): string {
-  return [
-    'import hudson.model.Cause',
-    'import hudson.model.CauseAction',
-    'import jenkins.model.Jenkins',
-    `def job = Jenkins.get().getItemByFullName('${BUILD_JOB}')`,
-    'if (job == null) {',
-    `  println('${BUILD_JOB}: job not found, no start-up build')`,
-    '} else {',
-    '  Jenkins.get().getQueue().schedule2(job, 0, new CauseAction(new Cause.UserIdCause()))',
-    `  println('${BUILD_JOB}: start-up build scheduled')`,
-    '}',
-  ].join('\n');
 }

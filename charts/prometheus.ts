@@ -9,11 +9,11 @@ import { UpstreamChart } from './lib/upstream-chart';
 
 const RELEASE = monitoringStack.release;
 /** Grafana's Service (the chart's `<release>-grafana`), the ALB backend. */
-export const GRAFANA_SERVICE = `${RELEASE}-grafana`;
+const GRAFANA_SERVICE = `${RELEASE}-grafana`;
 /** The Secret holding Grafana's admin user and password, produced from SSM. */
-export const GRAFANA_ADMIN_SECRET = 'grafana-admin';
+const GRAFANA_ADMIN_SECRET = 'grafana-admin';
 /** Secret the admission webhook's certgen hook Job creates in the cluster (`<release>-admission`). */
-export const ADMISSION_SECRET = `${RELEASE}-admission`;
+const ADMISSION_SECRET = `${RELEASE}-admission`;
 const ADMISSION_WEBHOOK = `${RELEASE}-admission`;
 /** The chart's node-exporter DaemonSet (needs the node's namespaces and filesystems). */
 const NODE_EXPORTER = `${RELEASE}-prometheus-node-exporter`;

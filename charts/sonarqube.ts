@@ -5,57 +5,24 @@ import { images } from '../config/images';
 import type { EnvironmentConfig } from '../config/types';
 import { AddonChart } from './lib/addon-chart';
 import { AlbIngress } from './lib/alb-ingress';
+import { readRepoFile } from './lib/file-config-map';
 import { HookJob } from './lib/hook-job';
 import { resourceValues } from './lib/resources';
 import { SsmSecret } from './lib/ssm-secret';
 import { UpstreamChart } from './lib/upstream-chart';
 
 /** Helm release name; the chart names its Service and StatefulSet `<release>-sonarqube`. */
-export const SONARQUBE_RELEASE = 'sonarqube';
+const SONARQUBE_RELEASE = 'sonarqube';
 /** The Service the chart renders (and the Ingress and Jenkins point at). */
-export const SONARQUBE_SERVICE = sonarqubeEndpoint.service;
-export const SONARQUBE_PORT = sonarqubeEndpoint.port;
+const SONARQUBE_SERVICE = sonarqubeEndpoint.service;
+const SONARQUBE_PORT = sonarqubeEndpoint.port;
 
-/** Secrets produced by External Secrets; each holds only what its one consumer needs (seed S3). */
-export const SONARQUBE_DB_SECRET = 'sonarqube-db';
-export const SONARQUBE_MONITORING_SECRET = 'sonarqube-monitoring';
-export const SONARQUBE_ADMIN_SECRET = 'sonarqube-admin';
-export const SONARQUBE_SETUP_JOB = 'sonarqube-setup';
 
 /**
- * The idempotent PostSync script: waits for SonarQube, sets the admin password once (the first
- * change is from the built-in `admin`), then creates the Jenkins webhook when it is missing.
- * Passwords travel as basic auth or URL-encoded POST bodies, never in a URL. Every curl uses
- * `--fail`, so an API error fails the Job (the seed's curl exited 0 on errors, S1).
+ * The idempotent PostSync script (a real file beside this chart): sets the admin password once and
+ * creates the Jenkins webhook. It reads SONARQUBE_URL, JENKINS_WEBHOOK_URL and ADMIN_PASSWORD.
  */
-export function sonarqubeSetupScript(): string {
-  return [
-    'set -eu',
-    `S="${sonarqubeEndpoint.url}"`,
-    `HOOK_URL="${jenkinsEndpoint.sonarWebhookUrl}"`,
-    'echo "waiting for SonarQube at $S"',
-    'until curl -fsS --max-time 10 "$S/api/system/status" | grep -q \'"status":"UP"\'; do sleep 10; done',
-    'valid() { curl -fsS --max-time 20 -u "admin:$1" "$S/api/authentication/validate" | grep -q \'"valid":true\'; }',
-    'if valid "$ADMIN_PASSWORD"; then',
-    '  echo "admin password already set"',
-    'elif valid admin; then',
-    '  printf %s "$ADMIN_PASSWORD" | curl -fsS --max-time 20 -o /dev/null -u admin:admin -X POST \\',
-    '    --data-urlencode login=admin --data-urlencode previousPassword=admin --data-urlencode password@- \\',
-    '    "$S/api/users/change_password"',
-    '  echo "admin password changed"',
-    'else',
-    '  echo "admin password is neither the SSM value nor the initial one; change it by hand" >&2',
-    '  exit 1',
-    'fi',
-    'if curl -fsS --max-time 20 -u "admin:$ADMIN_PASSWORD" "$S/api/webhooks/list" | grep -qF "\\"url\\":\\"$HOOK_URL\\""; then',
-    '  echo "Jenkins webhook exists"',
-    'else',
-    '  curl -fsS --max-time 20 -o /dev/null -u "admin:$ADMIN_PASSWORD" -X POST \\',
-    '    --data-urlencode name=jenkins --data-urlencode "url=$HOOK_URL" "$S/api/webhooks/create"',
-    '  echo "Jenkins webhook created"',
-    'fi',
-  ].join('\n');
-}
+export const SONARQUBE_SETUP_SCRIPT = 'charts/sonarqube/setup.sh';
 
 /**
  * SonarQube (community, chart 10.6.1) on the apps pool, with its database in the RDS instance
@@ -83,17 +50,18 @@ export class Sonarqube extends AddonChart {
     });
     const settings = env.apps.sonarqube;
 
+    // Secrets from SSM through External Secrets; each holds only what its one consumer needs (seed S3).
     const db = new SsmSecret(this, 'Db', {
       app: 'sonarqube',
-      name: SONARQUBE_DB_SECRET,
+      name: 'sonarqube-db',
       keys: { SONAR_JDBC_URL: 'jdbc_url', SONAR_JDBC_USERNAME: 'jdbc_username', SONAR_JDBC_PASSWORD: 'jdbc_password' },
     });
     const monitoring = new SsmSecret(this, 'Monitoring', {
       app: 'sonarqube',
-      name: SONARQUBE_MONITORING_SECRET,
+      name: 'sonarqube-monitoring',
       keys: { passcode: 'monitoring_passcode' },
     });
-    const admin = new SsmSecret(this, 'Admin', { app: 'sonarqube', name: SONARQUBE_ADMIN_SECRET, keys: { password: 'admin_password' } });
+    const admin = new SsmSecret(this, 'Admin', { app: 'sonarqube', name: 'sonarqube-admin', keys: { password: 'admin_password' } });
 
     const fromDb = (name: string) => ({ name, valueFrom: { secretKeyRef: { name: db.secretName, key: name } } });
     const probeTiming = { initialDelaySeconds: 60, periodSeconds: 30, failureThreshold: 6, timeoutSeconds: 10 };
@@ -147,11 +115,15 @@ export class Sonarqube extends AddonChart {
     });
 
     new HookJob(this, 'Setup', {
-      name: SONARQUBE_SETUP_JOB,
+      name: 'sonarqube-setup',
       image: images.curl,
       hook: 'PostSync',
-      command: ['sh', '-c', sonarqubeSetupScript()],
-      env: [{ name: 'ADMIN_PASSWORD', valueFrom: { secretKeyRef: { name: admin.secretName, key: 'password' } } }],
+      command: ['sh', '-c', readRepoFile(SONARQUBE_SETUP_SCRIPT, 'the sonarqube-setup Job')],
+      env: [
+        { name: 'SONARQUBE_URL', value: sonarqubeEndpoint.url },
+        { name: 'JENKINS_WEBHOOK_URL', value: jenkinsEndpoint.sonarWebhookUrl },
+        { name: 'ADMIN_PASSWORD', valueFrom: { secretKeyRef: { name: admin.secretName, key: 'password' } } },
+      ],
       // SonarQube's first start (schema creation) can take several minutes.
       activeDeadlineSeconds: 1200,
     });

@@ -1,6 +1,7 @@
 /**
- * Where Argo CD lives and what infra's bootstrap gives it before it can run on its own. Charts
- * (charts/argocd.ts), synth (the ApplicationSet) and infra (the bootstrap stack) read these; none
+ * The GitOps layout: where Argo CD lives, the folders of the rendered tree it syncs, what infra's
+ * bootstrap gives it before it can run on its own, and the identity the Image Updater writes back
+ * with. Charts, synth (the ApplicationSet, dist/) and infra (the bootstrap stack) read these; none
  * of them spells the names again.
  */
 import { contract, type AppName, type OwnParamKey } from './contract';
@@ -16,6 +17,46 @@ export const ARGOCD_RELEASE = 'argo-cd';
 export const ARGOCD_POD_SECURITY = 'restricted' satisfies PodSecurityLevel;
 /** The generated ApplicationSet (synth/applicationset.ts). */
 export const APPLICATIONSET_NAME = 'platform';
+
+/**
+ * The rendered tree, committed and synced by the ApplicationSet: one folder `dist/<env>/<app>/` per
+ * environment and app. Only synth/write-dist.ts writes it.
+ */
+export const DIST_DIR = 'dist';
+
+/** The files of one app folder, relative to it. */
+export const appFiles = {
+  /** What Argo CD applies (a directory source, or Kustomize with `kustomization.yaml`). */
+  manifests: 'manifests',
+  /** The app's Application parameters, read by the ApplicationSet's git files generator. */
+  appJson: 'app.json',
+  /** Written for apps whose `sourceType` is `kustomize`. */
+  kustomization: 'manifests/kustomization.yaml',
+  /** One rendered object's file. */
+  manifest: (file: string): string => `manifests/${file}`,
+  /** The values of an upstream chart release. */
+  values: (release: string): string => `values/${release}.yaml`,
+} as const;
+
+/** A file of an app relative to {@link DIST_DIR}: `<env>/<app>/<file>`. */
+export function distPath(env: string, app: string, file: string): string {
+  return `${env}/${app}/${file}`;
+}
+
+/** The ApplicationSet's manifest in the argocd app folder; infra's bootstrap applies it once. */
+export const APPLICATIONSET_FILE = appFiles.manifest(`applicationset-${APPLICATIONSET_NAME}.yaml`);
+
+/** How Argo CD Image Updater commits new image tags to this repository. */
+export const IMAGE_UPDATER_GIT = {
+  /**
+   * The Secret with the git credentials it commits with (keys username and password), in
+   * {@link ARGOCD_NAMESPACE}; an Application opts in with `write-back-method: git:secret:<namespace>/<this>`.
+   */
+  secret: 'argocd-image-updater-git',
+  /** Author of write-back commits; the build pipeline skips commits whose author this is (seed §7). */
+  user: 'argocd-image-updater',
+  email: 'noreply@argoproj.io',
+} as const;
 
 /** A Secret of the argocd app whose keys come from the app's SSM parameters. */
 export interface ArgocdSecret {

@@ -17,15 +17,8 @@ const cicdPool: NodePool = {
   diskSizeGiB: 30,
 };
 
-const appsPool: NodePool = {
-  labels: { role: 'django' },
-  instanceTypes: ['t3.large'],
-  capacityType: 'SPOT',
-  minSize: 1,
-  maxSize: 3,
-  desiredSize: 1,
-  diskSizeGiB: 30,
-};
+/** SonarQube, ECK and the Django app: the CI/CD pool's nodes, one more of them at most. */
+const appsPool: NodePool = { ...cicdPool, labels: { role: 'apps' }, maxSize: 3 };
 
 
 /** App settings both environments start from (the seed's sizing). */

@@ -15,7 +15,8 @@
 import { parse } from 'yaml';
 import { ARGOCD_APP } from '../config/argocd';
 import type { KubeObject } from '../synth/kube-object';
-import { syncFacts, type Provide } from '../synth/sync-facts';
+import type { Provide } from '../synth/needs';
+import { syncFacts } from '../synth/sync-facts';
 import { describeObject } from './index';
 
 /** One environment's dist files by path below `dist/<env>/` (`<app>/manifests/<file>`, `<app>/app.json`). */

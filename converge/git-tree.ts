@@ -5,6 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { DIST_DIR } from '../config/argocd';
 
 /** Git's blob id of a file's content. */
 export function blobId(content: string): string {
@@ -19,7 +20,7 @@ export function blobId(content: string): string {
 export function changedAtRevision(repoRoot: string, rev: string, env: string, after: ReadonlyMap<string, string>): Map<string, string> {
   const git = (args: string[], input?: string): Buffer =>
     execFileSync('git', args, { cwd: repoRoot, maxBuffer: 512 * 1024 * 1024, ...(input !== undefined ? { input } : {}), stdio: ['pipe', 'pipe', 'pipe'] });
-  const prefix = `dist/${env}/`;
+  const prefix = `${DIST_DIR}/${env}/`;
   const listing = git(['ls-tree', '-r', '-z', rev, '--', prefix]).toString('utf8').split('\0').filter(Boolean);
   const wanted: { path: string; id: string }[] = [];
   for (const entry of listing) {

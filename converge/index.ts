@@ -4,7 +4,8 @@
  * images apps declare, and step 0. Needs are looked up by key (see {@link needKey}).
  */
 import type { ObjectFacts } from '../synth/objects';
-import { phaseIndex, type Need } from '../synth/sync-facts';
+import type { Need } from '../synth/needs';
+import { phaseIndex } from '../synth/sync-facts';
 import { isBootstrapped, type KeyedProvider } from './step-zero';
 import { STEP_ZERO, type ModelApp, type Position, type Provider } from './types';
 

@@ -10,7 +10,7 @@
 import { ecrRegistryHost } from '../config/image-ref';
 import type { EnvironmentConfig } from '../config/types';
 import type { ObjectFacts } from '../synth/objects';
-import type { Need } from '../synth/sync-facts';
+import type { Need } from '../synth/needs';
 import { describeObject, needKey, positionOf, ProviderIndex } from './index';
 import { recoveryOf } from './recovery';
 import { BASELINE, handedOver, stepZero, type Baseline } from './step-zero';
@@ -103,7 +103,7 @@ export function modelEnvironment({ env, apps, baseline = BASELINE }: ModelInput)
       const consumer: Consumer = { owner: app.app, object: { kind: o.kind, name: o.name, ...(o.namespace !== undefined ? { namespace: o.namespace } : {}) }, at: positionOf(app, o) };
       const declared = app.runtimeNeeds
         .filter((r) => r.by.kind === o.kind && r.by.name === o.name)
-        .map((r) => ({ need: { need: 'object', kind: r.needs.kind, namespace: r.needs.namespace ?? app.namespace, name: r.needs.name, via: r.reason } as Need, whileMissing: r.whileMissing }));
+        .map((r): { need: Need; whileMissing: string } => ({ need: { need: 'object', kind: r.needs.kind, namespace: r.needs.namespace ?? app.namespace, name: r.needs.name, via: r.reason }, whileMissing: r.whileMissing }));
       for (const { need, whileMissing } of [...o.sync.needs.map((need) => ({ need, whileMissing: undefined })), ...declared]) {
         const r = resolve(env.name, app, o, consumer, need, whileMissing);
         if (r) resolutions.push(r);

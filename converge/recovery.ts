@@ -10,7 +10,7 @@
  *   that failed is never re-created by Argo CD for an unchanged manifest: that need does not recover.
  */
 import type { ObjectFacts } from '../synth/objects';
-import type { Need } from '../synth/sync-facts';
+import type { Need } from '../synth/needs';
 
 export interface Recovery {
   readonly text: string;

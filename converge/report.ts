@@ -2,7 +2,7 @@
  * The day-0 timeline as text (what each step makes ready, what each app waits for and from whom)
  * and as a Mermaid graph of apps, steps and cross-app needs (docs/convergence-graph.md).
  */
-import type { Need } from '../synth/sync-facts';
+import type { Need } from '../synth/needs';
 import type { ModelApp } from './types';
 import { INFRA, type EnvironmentModel, type Resolution } from './types';
 

@@ -7,7 +7,7 @@
  */
 import { ARGOCD_APP, ARGOCD_NAMESPACE, APPLICATIONSET_NAME, BOOTSTRAP_SECRETS, type ArgocdSecret } from '../config/argocd';
 import { BUILTIN_NAMESPACES, EKS_ADDONS, eksStorageClasses, nodeLabels, type EksAddon } from '../config/cluster-baseline';
-import { allParameters, allServiceAccounts, roleArn, ssmParameterName, type AppName } from '../config/contract';
+import { allParameters, allServiceAccounts, roleArn, ssmParameterName } from '../config/contract';
 import type { EnvironmentConfig, NodePoolName } from '../config/types';
 import type { ObjectFacts } from '../synth/objects';
 import { INFRA, STEP_ZERO, type ModelApp, type Provider } from './types';
@@ -66,7 +66,7 @@ export function stepZero(env: EnvironmentConfig, apps: readonly ModelApp[], base
   const params = allParameters();
   for (const p of params) add(`ssm:${ssmParameterName(env.clusterName, p.app, p.key as never)}`, infra(`SSM parameter of ${p.app}`));
   const accounts = allServiceAccounts();
-  for (const sa of accounts) add(`role:${roleArn({ clusterName: env.clusterName, accountId: env.aws.accountId }, sa.app as AppName, sa.name as never)}`, infra(`IRSA role for ${sa.namespace}/${sa.name}`));
+  for (const sa of accounts) add(`role:${roleArn({ clusterName: env.clusterName, accountId: env.aws.accountId }, sa.app, sa.name as never)}`, infra(`IRSA role for ${sa.namespace}/${sa.name}`));
   summary.push(`SSM parameters: ${params.length}; IRSA roles: ${accounts.length}`);
 
   // The bootstrap: namespace, Secrets from SSM, the argocd app's chart (hooks included), the ApplicationSet.

@@ -3,9 +3,10 @@
  * it reports. Step 0 is what infra creates before Argo CD exists; step n (n ≥ 1) is RollingSync step
  * n, the apps of dependency layer n - 1.
  */
-import type { ObjectRef, PublishedImage, RuntimeNeed, RuntimeObject } from '../charts/lib/addon-chart';
+import type { ObjectRef } from '../charts/lib/addon-chart';
+import type { AppOutput } from '../synth/app-output';
 import type { ObjectFacts } from '../synth/objects';
-import type { Need } from '../synth/sync-facts';
+import type { Need } from '../synth/needs';
 
 /** When something happens: step, then sync phase (-1 = namespace creation), wave, and whether it has settled. */
 export interface Position {
@@ -26,17 +27,8 @@ export function later(a: Position, b: Position): Position {
   return compare(a, b) >= 0 ? a : b;
 }
 
-/** One app of one environment as the model reads it (from synth's AppOutput). */
-export interface ModelApp {
-  readonly app: string;
-  readonly namespace: string;
-  /** Dependency layer (RollingSync step = layer + 1). */
-  readonly layer: number;
-  readonly objects: readonly ObjectFacts[];
-  readonly runtimeObjects: readonly RuntimeObject[];
-  readonly runtimeNeeds: readonly RuntimeNeed[];
-  readonly publishes: readonly PublishedImage[];
-}
+/** One app of one environment as the model reads it: the fields of synth's AppOutput it uses (layer + 1 is its RollingSync step). */
+export type ModelApp = Pick<AppOutput, 'app' | 'namespace' | 'layer' | 'objects' | 'runtimeObjects' | 'runtimeNeeds' | 'publishes'>;
 
 /** `infra` for step 0, else the app. */
 export type Owner = string;

@@ -10,7 +10,7 @@
  */
 import { group, selectorMatches } from '../synth/kube-object';
 import type { ObjectFacts } from '../synth/objects';
-import type { WebhookRule } from '../synth/sync-facts';
+import type { WebhookRule } from '../synth/needs';
 import { describeObject, isBuiltinGroup, positionOf } from './index';
 import type { ModelApp } from './types';
 

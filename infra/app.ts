@@ -9,7 +9,7 @@ import type { Construct } from 'constructs';
 import { environmentNames, loadEnvironment } from '../config/environments';
 import type { EnvironmentConfig } from '../config/types';
 import { checkSharedConfig } from '../config/validate';
-import { repoRoot } from './common';
+import { repoRoot } from '../config/paths';
 import { AccessStack } from './stacks/access';
 import { BootstrapStack } from './stacks/bootstrap';
 import { CertificateStack } from './stacks/certificate';

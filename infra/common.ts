@@ -2,14 +2,12 @@
  * Pieces every infra stack shares: the repository root, the S3 state backend, the AWS provider
  * with default tags, and the stack naming scheme. infra/ imports only from config/.
  */
-import * as path from 'node:path';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { S3Backend, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../config/types';
 
 /** Repository root (infra/ is one level below it). */
-export const repoRoot = path.resolve(__dirname, '..');
 
 /** The stacks of one environment, in deploy order. */
 export const stackKinds = ['secrets', 'cluster', 'data', 'certificate', 'access', 'bootstrap'] as const;

@@ -55,7 +55,7 @@ export function parseFlags<O extends Options>(usage: string, options: O, argv: r
     seen.add(token.name);
   }
   if (problems.length > 0) throw new UsageError(problems, usage);
-  return parseArgs({ args: [...argv], options, strict: true }).values as Values<O>;
+  return parseArgs({ args: [...argv], options, strict: true }).values;
 }
 
 /** A comma-separated list of distinct names, each one of `known` (`--env dev,prod`). */
@@ -83,7 +83,7 @@ export function cliArgs<O extends Options, R>(name: string, usage: string, optio
       console.log(`usage: ${usage}`);
       process.exit(0);
     }
-    return build(values as Values<O>);
+    return build(values);
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
     console.error(`${name}: ${e.message}`);

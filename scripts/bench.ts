@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { environmentNames } from '../config/environments';
-import { repoRoot } from '../synth/paths';
+import { repoRoot } from '../config/paths';
 import { synthesize } from '../synth/pipeline';
 import { distFiles, synthToDist } from '../synth/synth-to-dist';
 import { cliArgs } from './args';
@@ -20,7 +20,7 @@ cliArgs('bench', 'npm run bench', {}, () => undefined);
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-async function timeIt(fn: () => Promise<unknown>, runs: number): Promise<number> {
+async function timeIt(fn: () => unknown, runs: number): Promise<number> {
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
     const t = performance.now();
@@ -50,7 +50,7 @@ async function main(): Promise<void> {
     console.log(`warm synth, all environments, in-process: ${all.toFixed(0)} ms median of 5, ${objects} objects (${Math.round(objects / (all / 1000))} objects/s)`);
 
     // As the user runs it: the npm script (what the README says to type), and the command it runs.
-    const run = (cmd: string, args: string[]) => timeIt(async () => {
+    const run = (cmd: string, args: string[]) => timeIt(() => {
       const r = spawnSync(cmd, [...args, '--dist', join(scratch, 'cli')], { cwd: repoRoot, encoding: 'utf8' });
       if (r.status !== 0) throw new Error(r.stderr);
     }, 5);

@@ -15,7 +15,7 @@ import { environmentNames } from '../config/environments';
 import { day2, formatDay2 } from '../converge/day2';
 import { changedAtRevision } from '../converge/git-tree';
 import { formatTimeline, GRAPH_DOC, graphDocument } from '../converge/report';
-import { repoRoot } from '../synth/paths';
+import { repoRoot } from '../config/paths';
 import { synthesize } from '../synth/pipeline';
 import { distFiles } from '../synth/synth-to-dist';
 import { cliArgs, nameList } from './args';

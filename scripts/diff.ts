@@ -8,9 +8,10 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { DIST_DIR } from '../config/argocd';
 import { environmentNames } from '../config/environments';
-import { diffTrees, formatDiff } from '../synth/diff';
-import { repoRoot } from '../synth/paths';
+import { diffTrees, formatDiff } from '../tools/diff';
+import { repoRoot } from '../config/paths';
 import { synthesize } from '../synth/pipeline';
 import { distFiles } from '../synth/synth-to-dist';
 import { recoverDist } from '../synth/write-dist';
@@ -32,8 +33,8 @@ function onDisk(dir: string): Map<string, string> {
 function atRevision(rev: string): Map<string, string> {
   const git = (...args: string[]) => execFileSync('git', args, { cwd: repoRoot, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
   const files = new Map<string, string>();
-  for (const path of git('ls-tree', '-r', '--name-only', rev, '--', 'dist').split('\n').filter(Boolean)) {
-    files.set(path.slice('dist/'.length), git('show', `${rev}:${path}`));
+  for (const path of git('ls-tree', '-r', '--name-only', rev, '--', DIST_DIR).split('\n').filter(Boolean)) {
+    files.set(path.slice(`${DIST_DIR}/`.length), git('show', `${rev}:${path}`));
   }
   return files;
 }
@@ -52,8 +53,8 @@ async function main(): Promise<void> {
   const result = await synthesize({ ...(environments ? { environments } : {}), log: progress });
   const keep = (files: Map<string, string>) => new Map([...files].filter(([p]) => result.environments.includes(p.split('/')[0]!)));
   progress(`reading ${rev ? `dist/ at ${rev}` : 'dist/'}`);
-  if (!rev) recoverDist(join(repoRoot, 'dist')).forEach(progress);
-  const before = keep(rev ? atRevision(rev) : onDisk(join(repoRoot, 'dist')));
+  if (!rev) recoverDist(join(repoRoot, DIST_DIR)).forEach(progress);
+  const before = keep(rev ? atRevision(rev) : onDisk(join(repoRoot, DIST_DIR)));
   const after = distFiles(result);
   progress(`comparing ${before.size} files with ${after.size} rendered`);
   console.log(formatDiff(diffTrees(before, after)));

@@ -11,19 +11,14 @@
  * Only facts are emitted: key names, types and compact defaults; no upstream comments.
  */
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { Parser, type ReadEntry } from 'tar';
 import { parse as parseYaml } from 'yaml';
+import { repoRoot } from '../config/paths';
 import { formatPath, scanTemplate, type ChartPaths, type KnownTree } from '../synth/values-paths';
 import { cliArgs } from './args';
+import { doc, isObj, key, objType, pascal, PNode, stripSchema, tsType, type Json, type Obj, type Schema } from './values-emit';
 
-type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
-type Obj = { [k: string]: Json };
-type Schema = { [k: string]: unknown };
-
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Reads a .tgz buffer into a path -> bytes map (nested .tgz are expanded by the caller). */
 export function readTgz(buf: Buffer): Promise<Map<string, Buffer>> {
@@ -73,24 +68,6 @@ async function loadChart(files: Map<string, Buffer>, root: string): Promise<Char
 }
 
 /** Trie of every path the chart can read. */
-class PNode {
-  kids = new Map<string, PNode>();
-  open = false;
-  ref = false;
-  hasDefault = false;
-  dflt: Json | undefined = undefined;
-  schema: Schema | undefined = undefined;
-  at(segs: readonly string[]): PNode {
-    let n: PNode = this;
-    for (const s of segs) {
-      let k = n.kids.get(s);
-      if (!k) n.kids.set(s, (k = new PNode()));
-      n = k;
-    }
-    return n;
-  }
-}
-
 function keysOf(ch: Chart): string[][] {
   const out: string[][] = [];
   for (const sub of ch.subs) {
@@ -134,7 +111,7 @@ function addDefaults(n: PNode, v: Json): void {
 }
 
 function addSchema(n: PNode, s: unknown): void {
-  if (!isObj(s as Json)) return;
+  if (!isObj(s)) return;
   const sc = s as Schema;
   n.schema ??= sc;
   const props = sc.properties as Schema | undefined;
@@ -186,73 +163,6 @@ function openList(n: PNode, path: string[], out: string[]): string[] {
 
 function countLeaves(t: KnownTree): number {
   return typeof t === 'number' ? 1 : Object.values(t).reduce((a: number, c) => a + countLeaves(c), 0);
-}
-
-// ---- TypeScript emission -------------------------------------------------
-const IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
-const key = (k: string) => (IDENT.test(k) ? k : JSON.stringify(k));
-const OPEN = '{ [key: string]: unknown }';
-
-function schemaParts(s: Schema | undefined): { parts: string[]; object: boolean } | undefined {
-  if (!s) return undefined;
-  const parts: string[] = [];
-  let object = false;
-  const variants = [s, ...((s.anyOf as Schema[]) ?? []), ...((s.oneOf as Schema[]) ?? [])];
-  for (const v of variants) {
-    if (Array.isArray(v.enum)) parts.push(...v.enum.map((e) => JSON.stringify(e)));
-    else for (const t of Array.isArray(v.type) ? v.type : v.type ? [v.type] : []) {
-      if (t === 'object') object = true;
-      else if (t === 'array') {
-        const it = schemaParts(v.items as Schema | undefined);
-        const inner = it && it.parts.length && !it.object ? it.parts.join(' | ') : 'unknown';
-        parts.push(inner.includes(' ') ? `Array<${inner}>` : `${inner}[]`);
-      } else parts.push(t === 'integer' ? 'number' : String(t));
-    }
-  }
-  return parts.length || object ? { parts: [...new Set(parts)], object } : undefined;
-}
-
-function doc(n: PNode, ind: string): string {
-  if (!n.hasDefault || (isObj(n.dflt ?? null) && Object.keys(n.dflt as Obj).length)) return '';
-  let j = JSON.stringify(n.dflt);
-  if (j.length > 60) j = `${j.slice(0, 57)}...`;
-  return `${ind}/** default: ${j.replace(/\*\//g, '*\\/')} */\n`;
-}
-
-function objType(n: PNode, ind: string, global = false): string {
-  const lines: string[] = [];
-  for (const k of [...n.kids.keys()].sort()) {
-    const c = n.kids.get(k)!;
-    lines.push(`${doc(c, ind + '  ')}${ind}  ${key(k)}?: ${tsType(c, ind + '  ')};`);
-  }
-  if (!lines.length) return OPEN;
-  if (n.open && !global) lines.push(`${ind}  [key: string]: unknown;`);
-  const body = `{\n${lines.join('\n')}\n${ind}}`;
-  return global ? `${OPEN} & ${body}` : body;
-}
-
-function tsType(n: PNode, ind: string): string {
-  const sp = schemaParts(n.schema);
-  if (sp) return [...sp.parts, ...(sp.object ? [objType(n, ind)] : [])].join(' | ');
-  const d = n.dflt;
-  const scalar = typeof d === 'boolean' || typeof d === 'number' || typeof d === 'string' ? typeof d : undefined;
-  if (n.kids.size > 0 || isObj(d ?? null)) return scalar ? `${scalar} | ${objType(n, ind)}` : objType(n, ind);
-  if (Array.isArray(d)) return d.length && d.every((e) => isObj(e)) ? 'Array<Record<string, unknown>>' : 'unknown[]';
-  return scalar ?? 'unknown';
-}
-
-const pascal = (s: string) => s.split(/[^A-Za-z0-9]+/).filter(Boolean).map((w) => w[0]!.toUpperCase() + w.slice(1)).join('');
-
-function stripSchema(s: unknown): unknown {
-  if (Array.isArray(s)) return s.map(stripSchema);
-  if (!isObj(s as Json)) return s;
-  const out: Schema = {};
-  for (const [k, v] of Object.entries(s as Schema)) {
-    if (['description', 'title', 'examples', '$comment'].includes(k)) continue;
-    const named = ['properties', 'patternProperties', '$defs', 'definitions', 'dependentSchemas'].includes(k) && isObj(v as Json);
-    out[k] = named ? Object.fromEntries(Object.entries(v as Schema).map(([n, c]) => [n, stripSchema(c)])) : stripSchema(v);
-  }
-  return out;
 }
 
 export interface ChartStats { chart: string; version: string; known: number; openMaps: number; templateRefs: number }
@@ -316,9 +226,9 @@ export async function generate(chartsDir: string, outDir: string): Promise<Chart
 
 async function main(): Promise<void> {
   const usage = 'npx tsx scripts/import-values.ts [--out DIR]';
-  const out = cliArgs('import-values', usage, { out: { type: 'string' } }, (flags) => flags.out) ?? join(ROOT, 'imports/values');
+  const out = cliArgs('import-values', usage, { out: { type: 'string' } }, (flags) => flags.out) ?? join(repoRoot, 'imports/values');
   const t0 = performance.now();
-  const stats = await generate(join(ROOT, 'imports/charts'), out);
+  const stats = await generate(join(repoRoot, 'imports/charts'), out);
   const ms = performance.now() - t0;
   for (const s of stats) console.log(`${s.chart}@${s.version}: known=${s.known} openMaps=${s.openMaps} templateRefs=${s.templateRefs}`);
   console.log(`generated ${stats.length} charts into ${out} in ${ms.toFixed(0)} ms`);

@@ -4,7 +4,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { repoRoot } from '../synth/paths';
+import { repoRoot } from '../config/paths';
 import { cliArgs } from './args';
 
 cliArgs('import', 'npm run import', {}, () => undefined);

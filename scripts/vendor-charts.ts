@@ -10,8 +10,8 @@ import { join, resolve } from 'node:path';
 import type { ChartName } from '../config/chart-versions';
 import { environmentNames, loadEnvironment } from '../config/environments';
 import { LOCK_FILE } from '../synth/chart-lock';
-import { chartsDir, repoRoot } from '../synth/paths';
-import { vendorCharts } from '../synth/vendor';
+import { chartsDir, repoRoot } from '../config/paths';
+import { vendorCharts } from '../tools/vendor';
 import { cliArgs } from './args';
 
 function pinnedCharts(): { name: ChartName; version: string }[] {

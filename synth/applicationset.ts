@@ -51,8 +51,7 @@
  * `Prune=false,Delete=false`: removing it from dist/ or deleting the argocd Application leaves it,
  * and so every app, in place.
  */
-import { IMAGE_UPDATER_GIT_SECRET } from '../charts/argocd-image-updater';
-import { APPLICATIONSET_NAME, ARGOCD_NAMESPACE } from '../config/argocd';
+import { appFiles, APPLICATIONSET_NAME, ARGOCD_NAMESPACE, DIST_DIR, IMAGE_UPDATER_GIT } from '../config/argocd';
 import type { EnvironmentConfig } from '../config/types';
 import type { AppSummary } from './environment-objects';
 import type { KubeObject } from './kube-object';
@@ -60,13 +59,12 @@ import type { KubeObject } from './kube-object';
 /** Label on each generated Application: its dependency layer (0 = no dependencies). */
 export const LAYER_LABEL = 'platform.gitops/layer';
 const IU = 'argocd-image-updater.argoproj.io';
-
-/** The optional `imageUpdater` block of an app's app.json (set by an AddonChart prop); checked at synth. */
-export type { ImageUpdaterParams } from '../charts/lib/addon-chart';
+/** The app folder's manifests, in the generator's Go template (`.path.path` is the app.json's folder). */
+const MANIFESTS_PATH = `{{ printf "%s/${appFiles.manifests}" .path.path | toJson }}`;
 
 /** Where the files generator looks: one app.json per app folder. */
 export function appJsonGlob(env: string): string {
-  return `dist/${env}/*/app.json`;
+  return `${DIST_DIR}/${env}/*/${appFiles.appJson}`;
 }
 
 /** The RollingSync steps: one per layer, matching the layer label. */
@@ -87,7 +85,7 @@ export function templatePatch(env: EnvironmentConfig): string {
     '    {{- range $key, $value := .imageUpdater.annotations }}',
     `    ${IU}/{{ $key }}: {{ toJson $value }}`,
     '    {{- end }}',
-    `    ${IU}/write-back-method: ${JSON.stringify(`git:secret:${ARGOCD_NAMESPACE}/${IMAGE_UPDATER_GIT_SECRET}`)}`,
+    `    ${IU}/write-back-method: ${JSON.stringify(`git:secret:${ARGOCD_NAMESPACE}/${IMAGE_UPDATER_GIT.secret}`)}`,
     `    ${IU}/git-branch: ${rev}`,
     '    {{- if hasKey .imageUpdater "writeBackTarget" }}',
     `    ${IU}/write-back-target: {{ toJson .imageUpdater.writeBackTarget }}`,
@@ -115,12 +113,12 @@ export function templatePatch(env: EnvironmentConfig): string {
     '      ref: values',
     `    - repoURL: ${repo}`,
     `      targetRevision: ${rev}`,
-    '      path: {{ printf "%s/manifests" .path.path | toJson }}',
+    `      path: ${MANIFESTS_PATH}`,
     '{{- else }}',
     '  source:',
     `    repoURL: ${repo}`,
     `    targetRevision: ${rev}`,
-    '    path: {{ printf "%s/manifests" .path.path | toJson }}',
+    `    path: ${MANIFESTS_PATH}`,
     '{{- end }}',
     '',
   ].join('\n');
@@ -171,5 +169,5 @@ export function applicationSet(env: EnvironmentConfig, apps: readonly AppSummary
       },
       templatePatch: templatePatch(env),
     },
-  } as KubeObject;
+  };
 }

@@ -10,6 +10,8 @@ export interface GraphNode {
 /** Topological layers, each sorted by name. Unknown dependencies and cycles throw, naming them. */
 export function syncLayers(nodes: readonly GraphNode[], where: string): string[][] {
   const names = new Set(nodes.map((n) => n.app));
+  const twice = nodes.map((n) => n.app).filter((a, i, all) => all.indexOf(a) !== i);
+  if (twice.length > 0) throw new Error(`${where}: app(s) listed more than once: ${[...new Set(twice)].sort().join(', ')} (one addon per app)`);
   for (const n of nodes) {
     for (const d of n.dependsOn) {
       if (!names.has(d)) throw new Error(`${where}/${n.app}: depends on unknown or disabled app "${d}" (known: ${[...names].sort().join(', ')})`);

@@ -9,7 +9,7 @@ import AdmZip from 'adm-zip';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { writeCacheFile } from './cache-file';
-import { repoRoot } from './paths';
+import { repoRoot } from '../config/paths';
 
 export interface Helm {
   /** Executable path (or `helm` for PATH). */

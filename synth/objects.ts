@@ -3,9 +3,8 @@
  * cross-object checks need, and their canonical YAML.
  */
 import { Yaml } from 'cdk8s';
-import type { PolicyCheckId } from '../charts/lib/policy-waiver';
 import { group, podReferences, podTemplate, type KubeObject } from './kube-object';
-import { objectFindings } from './policy/object-policy';
+import { objectFindings, type Origin, type PolicyFinding } from './policy/object-policy';
 import { syncFacts, type SyncFacts } from './sync-facts';
 import { trafficFacts, type TrafficFacts } from './traffic-facts';
 
@@ -33,15 +32,6 @@ export interface ObjectFacts {
   readonly traffic?: TrafficFacts;
 }
 
-/** One policy check's complaint about one object. */
-export interface PolicyFinding {
-  readonly check: PolicyCheckId;
-  readonly message: string;
-}
-
-/** Who wrote an object: our constructs, or an upstream chart we render. */
-export type Origin = 'own' | 'upstream';
-
 /** Core kinds that are cluster-scoped; CRD scopes come from the CRDs themselves. */
 const CLUSTER_SCOPED_CORE = new Set([
   'APIService', 'CertificateSigningRequest', 'ClusterRole', 'ClusterRoleBinding', 'CSIDriver', 'CSINode',
@@ -50,20 +40,30 @@ const CLUSTER_SCOPED_CORE = new Set([
   'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding', 'ValidatingWebhookConfiguration', 'VolumeAttachment',
 ]);
 
-/** Cluster-scoped custom kinds by `group/Kind`, learnt from every CRD the pipeline sees. */
-const clusterScopedCustom = new Set<string>();
+/**
+ * The scopes of the custom kinds one synth has seen CRDs for (one instance per run, handed to the
+ * render and to the placing of our own objects): cluster-scoped kinds by `group/Kind`.
+ */
+export class KindScopes {
+  private readonly clusterScoped = new Set<string>();
 
-/** Records the scope of the kinds a CRD object defines. */
-export function learnCrdScope(obj: KubeObject): void {
-  if (obj.kind !== 'CustomResourceDefinition') return;
-  const spec = obj.spec as { group?: string; scope?: string; names?: { kind?: string } } | undefined;
-  if (spec?.scope === 'Cluster' && spec.group && spec.names?.kind) clusterScopedCustom.add(`${spec.group}/${spec.names.kind}`);
+  /** Records the scope of the kinds a CRD object defines; other objects are ignored. */
+  learn(obj: KubeObject): void {
+    if (obj.kind !== 'CustomResourceDefinition') return;
+    const spec = obj.spec as { group?: string; scope?: string; names?: { kind?: string } } | undefined;
+    if (spec?.scope === 'Cluster' && spec.group && spec.names?.kind) this.clusterScoped.add(`${spec.group}/${spec.names.kind}`);
+  }
+
+  isClusterScoped(apiVersion: string, kind: string): boolean {
+    return isClusterScoped(apiVersion, kind, this.clusterScoped);
+  }
 }
 
-export function isClusterScoped(apiVersion: string, kind: string): boolean {
+/** Whether a kind is cluster-scoped: core kinds from a fixed list, custom kinds from `customClusterScoped` (`group/Kind`). */
+export function isClusterScoped(apiVersion: string, kind: string, customClusterScoped: ReadonlySet<string> = new Set()): boolean {
   const g = group(apiVersion);
   if (g === '' || g.endsWith('.k8s.io') || !g.includes('.')) return CLUSTER_SCOPED_CORE.has(kind);
-  return clusterScopedCustom.has(`${g}/${kind}`) || (g === 'apiextensions.k8s.io' && kind === 'CustomResourceDefinition');
+  return customClusterScoped.has(`${g}/${kind}`) || (g === 'apiextensions.k8s.io' && kind === 'CustomResourceDefinition');
 }
 
 /** `Kind/namespace/name` (namespace empty for cluster-scoped objects), unique per cluster. */

@@ -1,38 +1,32 @@
 /**
  * The synth pipeline: builds every environment's addon charts, renders their upstream charts,
- * validates everything, and returns the complete dist/ tree in memory. Nothing is written here
- * (see write-dist.ts), so a failure anywhere leaves dist/ untouched.
+ * validates everything, and returns the complete dist/ tree in memory. It never writes dist/ (only
+ * write-dist.ts does), so a failure anywhere leaves dist/ untouched; what it writes is its caches
+ * (rendered releases, validated objects, compiled validators) in the cache folder (config/paths.ts).
  */
 import { App } from 'cdk8s';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { addons as defaultAddons } from '../charts';
-import type { AddonChart, AddonClass, NamespacePodSecurity, PublishedImage, RuntimeNeed, RuntimeObject, ServiceCall } from '../charts/lib/addon-chart';
-import type { PolicyWaiver } from '../charts/lib/policy-waiver';
+import type { AddonChart, AddonClass } from '../charts/lib/addon-chart';
 import { UpstreamChart } from '../charts/lib/upstream-chart';
-import { chartRepositories } from '../config/chart-versions';
-import { BUILTIN_NAMESPACES } from '../config/cluster-baseline';
-import { podSecurityLabels } from '../config/pod-security';
 import { environmentNames, loadEnvironment } from '../config/environments';
 import { checkSharedConfig } from '../config/validate';
 import type { EnvironmentConfig } from '../config/types';
-import type { AppParams } from './app-params';
 import { readLock, sha256 } from './chart-lock';
 import { modelEnvironment } from '../converge/model';
 import type { EnvironmentModel } from '../converge/types';
+import { addEnvironmentObjects, appOutput, type AppOutput } from './app-output';
 import { checkEnvironment } from './checks';
+import { namespaceLevels, type NamespaceLevel } from './policy/namespace-levels';
 import { checkTraffic, type Use } from './traffic';
-import { restoreDroppedFields } from './dropped-fields';
-import { environmentObjects } from './environment-objects';
 import { syncLayers } from './graph';
 import { helmVersion, locateHelm, type Helm } from './helm';
-import { factsOf, fileName, isClusterScoped, type ObjectFacts, toYaml } from './objects';
-import type { KubeObject } from './kube-object';
-import { cacheDir as defaultCacheDir, chartsDir as defaultChartsDir, repoRoot } from './paths';
-import { namespaceLevels, type NamespaceLevel } from './policy/namespace-levels';
+import { KindScopes } from './objects';
+import { cacheDir as defaultCacheDir, chartsDir as defaultChartsDir, repoRoot } from '../config/paths';
 import { formatPolicyTable, policyReport, waiverKey, type PolicyRow } from './policy/report';
-import { Problems, SynthError } from './problems';
-import { renderReleases, type RenderedRelease } from './render';
+import { Problems } from './problems';
+import { renderReleases } from './render';
 import { ValidationMemo } from './validation-memo';
 import { checkChartValues } from './values-check';
 
@@ -47,31 +41,6 @@ export interface SynthOptions {
   readonly cacheDir?: string;
   /** Progress and warning lines (which helm, each release rendered, a damaged cache entry). @default silent */
   readonly log?: (line: string) => void;
-}
-
-/** One app of one environment, as written to dist/<env>/<app>/. */
-export interface AppOutput {
-  readonly env: string;
-  readonly app: string;
-  readonly namespace: string;
-  readonly layer: number;
-  readonly dependsOn: readonly string[];
-  /** What app.json holds. */
-  readonly params: AppParams;
-  /** Files relative to the app folder (manifests/..., values/..., app.json). */
-  readonly files: Readonly<Record<string, string>>;
-  readonly objects: readonly ObjectFacts[];
-  /** Objects created in the cluster at run time that pods and Ingresses may reference. */
-  readonly runtimeObjects: readonly RuntimeObject[];
-  /** Run-time needs no field shows, and images the app pushes (for the convergence model). */
-  readonly runtimeNeeds: readonly RuntimeNeed[];
-  readonly publishes: readonly PublishedImage[];
-  /** Services of other apps its pods call without needing them to converge. */
-  readonly calls: readonly ServiceCall[];
-  /** The namespaces the app labels for Pod Security, with their levels. */
-  readonly podSecurity: readonly NamespacePodSecurity[];
-  /** Accepted policy findings on this app's objects. */
-  readonly policyWaivers: readonly PolicyWaiver[];
 }
 
 export interface SynthResult {
@@ -94,7 +63,7 @@ export interface SynthResult {
 /** Hash of everything that shapes rendered output besides the request itself. */
 function codeVersion(): string {
   const policy = readdirSync(join(repoRoot, 'synth', 'policy')).sort().map((f) => join('synth', 'policy', f));
-  const files = ['synth/render.ts', 'synth/objects.ts', 'synth/kube-object.ts', 'synth/sync-facts.ts', 'synth/traffic-facts.ts', 'synth/schema-validate.ts', 'synth/schema-load.ts', 'config/image-ref.ts', ...policy];
+  const files = ['synth/render.ts', 'synth/objects.ts', 'synth/kube-object.ts', 'synth/sync-facts.ts', 'synth/needs.ts', 'synth/traffic-facts.ts', 'synth/schema-validate.ts', 'synth/schema-problems.ts', 'synth/schema-load.ts', 'config/image-ref.ts', ...policy];
   const schemas = readdirSync(join(repoRoot, 'imports', 'schemas')).sort().map((f) => join('imports', 'schemas', f));
   return sha256([...files, ...schemas].map((f) => readFileSync(join(repoRoot, f), 'utf8')).join('\0'));
 }
@@ -108,6 +77,7 @@ export async function synthesize(opts: SynthOptions = {}): Promise<SynthResult> 
 
   // Config first: a mistake there is reported once, not again by every chart that reads the field.
   checkSharedConfig().forEach((p) => problems.add(p));
+  checkAddons(addonClasses).forEach((p) => problems.add(p));
   const envs = names.map((name) => problems.capture(() => loadEnvironment(name, opts.configs)));
   problems.throwIfAny();
   for (const env of envs as EnvironmentConfig[]) {
@@ -132,6 +102,7 @@ export async function synthesize(opts: SynthOptions = {}): Promise<SynthResult> 
   const version = codeVersion();
   const log = opts.log ?? (() => {});
   const memo = new ValidationMemo(cacheDir, version, log);
+  const scopes = new KindScopes();
   let helm: Helm | undefined;
   const getHelm = () => {
     helm ??= locateHelm(cacheDir);
@@ -145,6 +116,7 @@ export async function synthesize(opts: SynthOptions = {}): Promise<SynthResult> 
     cacheDir,
     helm: getHelm,
     codeVersion: version,
+    scopes,
     warn: log,
     onStart: (total) => log(`rendering ${total} of ${toRender.length} upstream releases with helm ${helmVersion(helm!)} (the rest come from the cache)`),
     onRender: (r, done, total) => log(`rendered ${done}/${total}: ${r.env}/${r.app} (${r.chart}@${r.version})`),
@@ -158,10 +130,10 @@ export async function synthesize(opts: SynthOptions = {}): Promise<SynthResult> 
   const renderedWaivers = new Set<string>();
   for (const { env, charts, layers } of built) {
     for (const chart of charts) {
-      const out = problems.capture(() => appOutput(env, chart, layers, releases, memo));
+      const out = problems.capture(() => appOutput(env, chart, layers, releases, { memo, scopes }));
       if (out) apps.push(out);
     }
-    problems.capture(() => addEnvironmentObjects(env, apps, layers, memo));
+    problems.capture(() => addEnvironmentObjects(env, apps, layers, { memo, scopes }));
     const envApps = apps.filter((a) => a.env === env.name);
     const crossFindings = problems.capture(() => checkEnvironment(env, envApps));
     if (!crossFindings) continue;
@@ -193,126 +165,9 @@ export async function synthesize(opts: SynthOptions = {}): Promise<SynthResult> 
   return { environments: [...names], apps, rendered, cached: releases.length - rendered, warnings, policy, models, podSecurity, traffic: uses };
 }
 
-function appOutput(env: EnvironmentConfig, chart: AddonChart, layers: string[][], releases: readonly RenderedRelease[], memo: ValidationMemo): AppOutput {
-  const problems = new Problems();
-  const files: Record<string, string> = {};
-  const objects: ObjectFacts[] = [];
-  const where = chart.where;
-
-  const own = chart.toJson() as KubeObject[];
-  restoreDroppedFields(chart, own);
-  for (const obj of own) placeObject(obj, chart.namespace, where, { files, objects, problems, memo });
-
-  const upstream = UpstreamChart.of(chart)?.request;
-  const params: AppParams = {
-    name: chart.app,
-    namespace: chart.namespace,
-    dependsOn: chartDependencies(chart),
-    syncOptions: chart.syncOptions,
-    ignoreDifferences: chart.ignoreDifferences,
-    source: chart.sourceType,
-    ...(chart.imageUpdater ? { imageUpdater: chart.imageUpdater } : {}),
-    ...(BUILTIN_NAMESPACES.includes(chart.namespace) ? {} : { namespaceLabels: podSecurityLabels(chart.podSecurity.level, env.kubernetesVersion) }),
-    ...(upstream
-      ? {
-          chart: {
-            mode: upstream.mode,
-            repoURL: chartRepositories[upstream.chart],
-            chart: upstream.chart,
-            version: upstream.version,
-            release: upstream.release,
-            namespace: upstream.namespace,
-            valuesFile: `values/${upstream.release}.yaml`,
-          },
-        }
-      : {}),
-    layer: layers.findIndex((l) => l.includes(chart.app)),
-  };
-  if (upstream) {
-    files[`values/${upstream.release}.yaml`] = toYaml(upstream.values);
-    const rendered = releases.find((r) => r.request === upstream);
-    if (rendered) {
-      for (const [file, content] of Object.entries(rendered.files)) {
-        if (files[`manifests/${file}`] !== undefined) problems.add(`${where}: ${file} is produced both by the chart and by ${upstream.chart}@${upstream.version} (two owners)`);
-        files[`manifests/${file}`] = content;
-      }
-      objects.push(...rendered.objects);
-    }
-  }
-  problems.throwIfAny();
-  if (chart.sourceType === 'kustomize') files['manifests/kustomization.yaml'] = kustomization(files);
-  files['app.json'] = `${JSON.stringify(params, null, 2)}\n`;
-  return {
-    env: env.name,
-    app: chart.app,
-    namespace: chart.namespace,
-    layer: params.layer,
-    dependsOn: params.dependsOn,
-    params,
-    files: sortKeys(files),
-    objects: objects.sort((a, b) => a.file.localeCompare(b.file)),
-    runtimeObjects: chart.runtimeObjects,
-    runtimeNeeds: chart.runtimeNeeds,
-    calls: chart.calls,
-    podSecurity: chart.podSecurityNamespaces,
-    publishes: chart.publishes,
-    policyWaivers: chart.policyWaivers,
-  };
+/** One addon per app: charts/index.ts is typed so, but a list passed in (tests, tools) is not. */
+function checkAddons(addonClasses: readonly AddonClass[]): string[] {
+  const byApp = new Map<string, string[]>();
+  for (const a of addonClasses) byApp.set(a.app, [...(byApp.get(a.app) ?? []), a.name]);
+  return [...byApp].filter(([, classes]) => classes.length > 1).map(([app, classes]) => `addons: app "${app}" has ${classes.length} addons (${classes.join(', ')}); an app has one`);
 }
-
-/** Where {@link placeObject} puts an object, and what checks it. */
-interface Placement {
-  readonly files: Record<string, string>;
-  readonly objects: ObjectFacts[];
-  readonly problems: Problems;
-  readonly memo: ValidationMemo;
-}
-
-/**
- * Puts one of our own objects into an app folder: namespace filled in (or dropped for
- * cluster-scoped kinds), strictly validated, serialised under its file name, facts recorded.
- */
-function placeObject(obj: KubeObject, namespace: string, where: string, into: Placement): void {
-  const { files, objects, problems, memo } = into;
-  if (isClusterScoped(obj.apiVersion, obj.kind)) delete obj.metadata.namespace;
-  else obj.metadata.namespace ??= namespace;
-  const id = `${obj.kind} "${obj.metadata.name}"`;
-  for (const p of memo.validate(obj)) problems.add(`${where}: ${id}: ${p.path ? `${p.path}: ` : ''}${p.message}`);
-  const file = fileName({ kind: obj.kind, name: obj.metadata.name, ...(obj.metadata.namespace !== undefined ? { namespace: obj.metadata.namespace } : {}) }, namespace);
-  if (files[`manifests/${file}`] !== undefined) problems.add(`${where}: two objects map to manifests/${file}`);
-  files[`manifests/${file}`] = toYaml(obj);
-  objects.push(factsOf(obj, file, 'own'));
-}
-
-/** Adds the environment-wide objects (see environment-objects.ts) to their app folders. */
-function addEnvironmentObjects(env: EnvironmentConfig, apps: AppOutput[], layers: string[][], memo: ValidationMemo): void {
-  const problems = new Problems();
-  for (const extra of environmentObjects(env, apps.filter((a) => a.env === env.name), layers)) {
-    const i = apps.findIndex((a) => a.env === env.name && a.app === extra.app);
-    if (i < 0) throw new Error(`${env.name}: environment objects for unknown app "${extra.app}"`);
-    const target = apps[i]!;
-    const files: Record<string, string> = { ...target.files };
-    const objects = [...target.objects];
-    for (const obj of extra.objects) placeObject(obj, target.namespace, `${env.name}/${extra.app}`, { files, objects, problems, memo });
-    if (target.params.source === 'kustomize') files['manifests/kustomization.yaml'] = kustomization(files);
-    apps[i] = { ...target, files: sortKeys(files), objects: objects.sort((a, b) => a.file.localeCompare(b.file)) };
-  }
-  problems.throwIfAny();
-}
-
-/** A kustomization listing every manifest, so Argo CD builds the folder as a Kustomize source. */
-function kustomization(files: Readonly<Record<string, string>>): string {
-  const resources = Object.keys(files).filter((f) => f.startsWith('manifests/') && f !== 'manifests/kustomization.yaml').map((f) => f.slice('manifests/'.length)).sort();
-  return toYaml({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources });
-}
-
-function chartDependencies(chart: AddonChart): string[] {
-  const cls = chart.constructor as unknown as AddonClass;
-  return [...cls.dependsOn].sort();
-}
-
-function sortKeys<T>(o: Record<string, T>): Record<string, T> {
-  return Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-}
-
-export { SynthError };

@@ -15,7 +15,7 @@ import type { ReleaseRequest } from '../charts/lib/upstream-chart';
 import { readCacheFile, removeDeadTemporaries, tempNameOf, writeCacheFile } from './cache-file';
 import { verifiedChart, type ChartLock, sha256 } from './chart-lock';
 import { type Helm, runHelm } from './helm';
-import { factsOf, fileName, isClusterScoped, learnCrdScope, type ObjectFacts, toYaml } from './objects';
+import { factsOf, fileName, type KindScopes, type ObjectFacts, toYaml } from './objects';
 import type { KubeObject } from './kube-object';
 import { SynthError } from './problems';
 import { validateObject } from './schema-validate';
@@ -50,6 +50,8 @@ export interface RenderContext {
   readonly helm: () => Helm;
   /** Hash of the code and schemas that shape the output (part of every key). */
   readonly codeVersion: string;
+  /** This run's custom kind scopes: the rendered CRDs are recorded in it, and read to place objects. */
+  readonly scopes: KindScopes;
   /** Told how many releases helm must render (cache misses), before the first starts. */
   readonly onStart?: (total: number) => void;
   /** Told of each release helm rendered, with how many of this run's renders are done. */
@@ -114,14 +116,14 @@ export async function renderReleases(requests: readonly ReleaseRequest[], ctx: R
     const entry = readCacheFile<CacheEntry>(path, `render cache entry of ${r.env}/${r.app}`, entryProblem, ctx.warn ?? (() => {}));
     if (entry === undefined) misses.push({ index, r, key, path, chartPath: chart.path });
     else {
-      entry.clusterScopedCrds.forEach(learnCrdScope);
+      entry.clusterScopedCrds.forEach((crd) => ctx.scopes.learn(crd));
       results[index] = { request: r, key, files: entry.files, objects: entry.objects, cached: true };
     }
   });
   if (misses.length > 0) ctx.onStart?.(misses.length);
   let done = 0;
   const jobs = misses.map(({ index, r, key, path, chartPath }) => async () => {
-    const entry = await renderMiss(r, chartPath, helm!, ctx.cacheDir);
+    const entry = await renderMiss(r, chartPath, helm!, ctx);
     writeCacheFile(path, JSON.stringify(entry));
     results[index] = { request: r, key, files: entry.files, objects: entry.objects, cached: false };
     ctx.onRender?.(r, ++done, misses.length);
@@ -145,7 +147,7 @@ async function runBounded(jobs: (() => Promise<void>)[], limit: number): Promise
   return errors.filter((e) => e !== undefined);
 }
 
-async function renderMiss(r: ReleaseRequest, chartPath: string, helm: Helm, cacheDir: string): Promise<CacheEntry> {
+async function renderMiss(r: ReleaseRequest, chartPath: string, helm: Helm, { cacheDir, scopes }: RenderContext): Promise<CacheEntry> {
   const where = `${r.env}/${r.app}: ${r.chart}@${r.version}`;
   const tmpDir = join(cacheDir, 'tmp');
   mkdirSync(tmpDir, { recursive: true });
@@ -162,10 +164,10 @@ async function renderMiss(r: ReleaseRequest, chartPath: string, helm: Helm, cach
   } finally {
     rmSync(valuesFile, { force: true });
   }
-  const entry = normalise(r, first);
+  const entry = normalise(r, first, scopes);
   if (first !== second) {
     // Random values in objects the request excludes or patches away are fine; compare what is kept.
-    const other = normalise(r, second);
+    const other = normalise(r, second, scopes);
     const a = Object.entries(entry.files).map(([f, c]) => `# ${f}\n${c}`).join('');
     const b = Object.entries(other.files).map(([f, c]) => `# ${f}\n${c}`).join('');
     if (a !== b) {
@@ -214,10 +216,10 @@ function toCdk8sPatch(op: ReleaseRequest['patches'][number]['ops'][number]): Jso
   return op.op === 'add' ? JsonPatch.add(op.path, op.value) : JsonPatch.replace(op.path, op.value);
 }
 
-function normalise(r: ReleaseRequest, output: string): CacheEntry {
+function normalise(r: ReleaseRequest, output: string, scopes: KindScopes): CacheEntry {
   const where = `${r.env}/${r.app}: ${r.chart}@${r.version}`;
   const objects = parseRendered(r, output);
-  objects.forEach(learnCrdScope);
+  objects.forEach((o) => scopes.learn(o));
   const problems: string[] = [];
   const files: Record<string, string> = {};
   const facts: ObjectFacts[] = [];
@@ -227,7 +229,7 @@ function normalise(r: ReleaseRequest, output: string): CacheEntry {
       continue;
     }
     dropNulls(o);
-    if (!isClusterScoped(o.apiVersion, o.kind) && o.metadata.namespace === undefined) o.metadata.namespace = r.namespace;
+    if (!scopes.isClusterScoped(o.apiVersion, o.kind) && o.metadata.namespace === undefined) o.metadata.namespace = r.namespace;
     const id = `${o.kind} "${o.metadata.name}"`;
     if (o.kind === 'Secret' && o.apiVersion === 'v1' && (hasEntries(o.data) || hasEntries(o.stringData))) {
       problems.push(`${where}: ${id} carries data (${Object.keys({ ...(o.data as object), ...(o.stringData as object) }).sort().join(', ')}); configure the chart to use an existing Secret fed by External Secrets`);

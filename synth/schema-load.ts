@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { repoRoot } from '../config/paths';
 
 /** A derived JSON schema node (see scripts/import-schemas.ts for the kept keywords). */
 export type SchemaNode = { [key: string]: unknown };
@@ -14,7 +14,7 @@ export type SchemaNode = { [key: string]: unknown };
 export const K8S_SCHEMA_ID = 'k8s-1.28.json';
 
 /** Directory holding k8s-1.28.json and crds.json. */
-export const SCHEMAS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'imports', 'schemas');
+export const SCHEMAS_DIR = path.join(repoRoot, 'imports', 'schemas');
 
 interface K8sFile {
   /** Definition name -> schema. */
@@ -30,7 +30,8 @@ interface CrdFile {
   readonly sources: Record<string, string>;
 }
 
-const CRDS_FILE = 'crds.json';
+/** The CRD schemas' file, beside the core one. */
+export const CRDS_FILE = 'crds.json';
 const texts = new Map<string, string>();
 let k8s: K8sFile | undefined;
 let crds: CrdFile | undefined;

@@ -5,8 +5,9 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { appFiles, DIST_DIR, distPath } from '../config/argocd';
 import { environmentNames } from '../config/environments';
-import { repoRoot } from './paths';
+import { repoRoot } from '../config/paths';
 import { synthesize, type SynthOptions, type SynthResult } from './pipeline';
 import { type DistFs, recoverDist, writeDist } from './write-dist';
 
@@ -21,14 +22,14 @@ export interface DistOptions extends SynthOptions {
 export function distFiles(result: SynthResult): Map<string, string> {
   const files = new Map<string, string>();
   for (const app of result.apps) {
-    for (const [path, content] of Object.entries(app.files)) files.set(`${app.env}/${app.app}/${path}`, content);
+    for (const [path, content] of Object.entries(app.files)) files.set(distPath(app.env, app.app, path), content);
   }
   return files;
 }
 
 export async function synthToDist(opts: DistOptions = {}): Promise<string> {
   const started = performance.now();
-  const distDir = opts.distDir ?? join(repoRoot, 'dist');
+  const distDir = opts.distDir ?? join(repoRoot, DIST_DIR);
   // First, so that even a synth that fails later leaves no half-swapped dist/ behind.
   recoverDist(distDir, opts.fs).forEach((line) => opts.log?.(`dist: ${line}`));
   const result = await synthesize(opts);
@@ -39,7 +40,7 @@ export async function synthToDist(opts: DistOptions = {}): Promise<string> {
   if (cdk8sOut) {
     mkdirSync(cdk8sOut, { recursive: true });
     for (const app of result.apps) {
-      const manifests = Object.entries(app.files).filter(([p]) => p.startsWith('manifests/') && p.endsWith('.yaml') && p !== 'manifests/kustomization.yaml');
+      const manifests = Object.entries(app.files).filter(([p]) => p.startsWith(appFiles.manifest('')) && p.endsWith('.yaml') && p !== appFiles.kustomization);
       writeFileSync(join(cdk8sOut, `${app.env}-${app.app}.k8s.yaml`), manifests.map(([, c]) => c).join('---\n'));
     }
   }

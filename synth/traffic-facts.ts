@@ -4,7 +4,7 @@
  * resolves a use of a Service into the container port a NetworkPolicy has to open.
  */
 import { podTemplate, type KubeObject } from './kube-object';
-import type { LabelSelector } from './sync-facts';
+import type { LabelSelector } from './needs';
 
 export interface ServicePort {
   readonly port: number;
@@ -51,7 +51,7 @@ export function trafficFacts(o: KubeObject): TrafficFacts | undefined {
   if (o.kind === 'ServiceMonitor' && o.apiVersion.startsWith('monitoring.coreos.com/')) {
     const ns = (spec.namespaceSelector ?? {}) as { matchNames?: string[]; any?: boolean };
     const ports = list(spec.endpoints).map((e) => (e.port as string | undefined) ?? (e.targetPort as string | number | undefined)).filter((p): p is string | number => p !== undefined);
-    return { monitor: { ...(ns.any ? { namespaces: ['*'] } : ns.matchNames ? { namespaces: ns.matchNames } : {}), selector: (spec.selector ?? {}) as LabelSelector, ports } };
+    return { monitor: { ...(ns.any ? { namespaces: ['*'] } : ns.matchNames ? { namespaces: ns.matchNames } : {}), selector: (spec.selector ?? {}), ports } };
   }
   return undefined;
 }

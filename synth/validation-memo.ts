@@ -6,7 +6,8 @@
 import { join } from 'node:path';
 import { readCacheFile, writeCacheFile } from './cache-file';
 import { sha256 } from './chart-lock';
-import { validateObject, type SchemaProblem } from './schema-validate';
+import type { SchemaProblem } from './schema-problems';
+import { validateObject } from './schema-validate';
 
 export class ValidationMemo {
   private readonly file: string;

@@ -55,7 +55,6 @@ export interface ValuesCheckInput {
 }
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_-]*$/;
-type Obj = { readonly [k: string]: KnownTree };
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 const validators = new Map<string, ValidateFunction>();
@@ -67,7 +66,7 @@ function validator(chart: string): ValidateFunction | undefined {
   let v = validators.get(chart);
   if (!v) {
     const { $schema, ...schema } = stripRequired(entry.schema()) as Record<string, unknown>;
-    const ajv = String($schema ?? '').includes('2020-12') ? new Ajv2020({ strict: false, allErrors: true }) : new Ajv({ strict: false, allErrors: true });
+    const ajv = typeof $schema === 'string' && $schema.includes('2020-12') ? new Ajv2020({ strict: false, allErrors: true }) : new Ajv({ strict: false, allErrors: true });
     v = ajv.compile(schema);
     validators.set(chart, v);
   }
@@ -85,7 +84,7 @@ function stripRequired(s: unknown): unknown {
 function child(node: KnownTree, key: string): KnownTree | undefined {
   if (node === 1) return 1;
   if (node === 0 || !Object.hasOwn(node, key)) return undefined;
-  return (node as Obj)[key];
+  return node[key];
 }
 
 /** True when `rest` is a known path below `node` without passing through an open map. */
@@ -101,7 +100,7 @@ function flatten(node: KnownTree, path: string[], out: string[][]): string[][] {
   if (typeof node === 'object') for (const k of Object.keys(node)) {
     const p = [...path, k];
     out.push(p);
-    flatten((node as Obj)[k]!, p, out);
+    flatten(node[k]!, p, out);
   }
   return out;
 }
@@ -138,7 +137,7 @@ function closest(chart: string, root: KnownTree, parent: KnownTree, segs: readon
       let score = editDistance(bad, s);
       const base = [...segs.slice(0, at), sib];
       if (rest.length && s === bad + rest[0]!.toLowerCase()) {
-        add(resolves((parent as Obj)[sib], rest.slice(1)) ? [...base, ...rest.slice(1)] : base, 0);
+        add(resolves(parent[sib], rest.slice(1)) ? [...base, ...rest.slice(1)] : base, 0);
         continue;
       }
       let common = 0;
@@ -146,7 +145,7 @@ function closest(chart: string, root: KnownTree, parent: KnownTree, segs: readon
       const related = s.startsWith(bad) || bad.startsWith(s) || s.endsWith(bad) || common >= Math.max(4, bad.length - 2);
       if (Math.min(s.length, bad.length) >= 3 && related) score = Math.min(score, 2);
       if (score > Math.max(2, Math.floor(bad.length / 3))) continue;
-      add(resolves((parent as Obj)[sib], rest) ? [...base, ...rest] : base, score);
+      add(resolves(parent[sib], rest) ? [...base, ...rest] : base, score);
     }
   }
   if (segs.length >= 2) {

@@ -99,7 +99,7 @@ function recoverSwap(fs: DistFs, distDir: string, swap: string): string[] {
       swaps = (JSON.parse(fs.readFileSync(journal, 'utf8')) as { swaps: Swap[] }).swaps;
       if (!Array.isArray(swaps)) throw new Error('no "swaps" list');
     } catch (e) {
-      throw new Error(`${journal} is unreadable (${(e as Error).message}); nothing was changed: compare ${swap}/old with ${distDir} by hand, then delete ${swap}`);
+      throw new Error(`${journal} is unreadable (${(e as Error).message}); nothing was changed: compare ${swap}/old with ${distDir} by hand, then delete ${swap}`, { cause: e });
     }
     rollBack(fs, distDir, swap, swaps);
     fs.unlinkSync(journal);
@@ -146,7 +146,7 @@ function acquire(fs: DistFs, distDir: string, swap: string): string[] {
     const owner = fs.existsSync(ownerFile) ? Number(fs.readFileSync(ownerFile, 'utf8')) : NaN;
     // Writing is synchronous, so a folder owned by this very process is from a run that died.
     if (owner !== process.pid && isAlive(owner)) {
-      throw new Error(`another synth (pid ${owner}) is writing ${distDir}; wait for it to finish (if no such process is a synth, delete ${ownerFile})`);
+      throw new Error(`another synth (pid ${owner}) is writing ${distDir}; wait for it to finish (if no such process is a synth, delete ${ownerFile})`, { cause: e });
     }
     recovered.push(...recoverSwap(fs, distDir, swap));
     fs.mkdirSync(swap);
@@ -250,9 +250,9 @@ export function writeDist(opts: WriteOptions): WriteResult {
         rollBack(fs, distDir, swap, swaps);
         fs.unlinkSync(journal);
       } catch (undo) {
-        throw new Error(`writing ${distDir} failed (${cause}), and moving the folders back failed too (${(undo as Error).message}); nothing was deleted: the next synth restores ${distDir} from ${swap}`);
+        throw new Error(`writing ${distDir} failed (${cause}), and moving the folders back failed too (${(undo as Error).message}); nothing was deleted: the next synth restores ${distDir} from ${swap}`, { cause: undo });
       }
-      throw new Error(`writing ${distDir} failed, every environment folder is as it was: ${cause}`);
+      throw new Error(`writing ${distDir} failed, every environment folder is as it was: ${cause}`, { cause: e });
     }
     fs.unlinkSync(journal);
     return { written: opts.files.size, preserved, recovered };

@@ -13,7 +13,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import Yaml from 'yaml';
 import { ArgocdImageUpdater } from '../charts/argocd-image-updater';
 import { Argocd } from '../charts/argocd';
-import { addons } from '../charts';
+import { addons, addonsByApp, type AddonRegistry } from '../charts';
+import { Prometheus } from '../charts/prometheus';
+import { appNames } from '../config/contract';
 import { loadEnvironment } from '../config/environments';
 import { applicationSet, appJsonGlob, LAYER_LABEL } from '../synth/applicationset';
 import type { AppParams } from '../synth/app-params';
@@ -239,5 +241,23 @@ describe('dependency cycles', () => {
       static override readonly dependsOn = ['external-secrets', 'argocd-image-updater'] as never;
     }
     await expect(synthesize({ environments: ['dev'], addons: [...addons.filter((a) => a.app !== 'argocd' && a.app !== 'argocd-image-updater'), CyclicArgocd, ArgocdImageUpdater] })).rejects.toThrow(/dependency cycle: argocd -> argocd-image-updater -> argocd/);
+  });
+});
+
+describe('one addon per app', () => {
+  it('the registry type refuses a missing app and a class under another app\'s key', () => {
+    const { fluent: _fluent, ...withoutFluent } = addonsByApp;
+    // @ts-expect-error fluent has no addon
+    const missing: AddonRegistry = withoutFluent;
+    // @ts-expect-error Prometheus renders the app prometheus, not fluent
+    const misfiled: AddonRegistry = { ...addonsByApp, fluent: addonsByApp.prometheus };
+    void [missing, misfiled]; // what the compiler checks; at run time the registry is complete:
+    expect(addons.map((a) => a.app).sort()).toEqual([...appNames].sort());
+  });
+
+  it('syncLayers and synth name an app listed twice instead of crashing', async () => {
+    expect(() => syncLayers([{ app: 'a', dependsOn: [] }, { app: 'a', dependsOn: [] }], 'dev')).toThrow('dev: app(s) listed more than once: a (one addon per app)');
+    class Grafana extends Prometheus {}
+    await expect(synthesize({ environments: ['dev'], addons: [...addons, Grafana] })).rejects.toThrow('addons: app "prometheus" has 2 addons (Prometheus, Grafana); an app has one');
   });
 });

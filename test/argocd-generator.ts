@@ -52,7 +52,7 @@ import { basename, dirname, join } from 'node:path';
 import Yaml from 'yaml';
 import { locateHelm, runHelm } from '../synth/helm';
 import type { KubeObject } from '../synth/kube-object';
-import { cacheDir } from '../synth/paths';
+import { cacheDir } from '../config/paths';
 import { strategicMerge, type JsonMap } from './strategic-merge';
 import { strictTemplate, type StrictTemplate } from './strict-template';
 
@@ -130,7 +130,7 @@ function forHelm(source: string, where: string): string {
   try {
     strict = strictTemplate(source);
   } catch (e) {
-    throw new Error(`${where}: ${(e as Error).message}`);
+    throw new Error(`${where}: ${(e as Error).message}`, { cause: e });
   }
   const foreign = [...strict.identifiers].filter((f) => !SHARED_FUNCTIONS.has(f));
   if (foreign.length > 0) throw new Error(`${where}: ${foreign.join(', ')}: not among the functions helm and Argo CD share (SHARED_FUNCTIONS)`);

@@ -6,13 +6,14 @@ import Yaml from 'yaml';
 import { ARGOCD_POD_SECURITY } from '../config/argocd';
 import { loadEnvironment } from '../config/environments';
 import { podSecurityLabels } from '../config/pod-security';
-import type { AppOutput, SynthResult } from '../synth/pipeline';
+import { bootstrapInputs } from '../infra/stacks/bootstrap';
+import type { AppOutput } from '../synth/app-output';
+import type { SynthResult } from '../synth/pipeline';
 import { appOf, findObject, manifests, renderPlatform } from './rendered';
 
 const ENVS = ['dev', 'prod'] as const;
 let result: SynthResult;
 const app = (env: string, name: string) => appOf(result, env, name);
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 const find = (a: AppOutput, kind: string, name: string): any => findObject(a, kind, name);
 
 beforeAll(async () => {
@@ -96,8 +97,11 @@ describe.each(ENVS)('argocd in %s', (envName) => {
     }
   });
 
-  it('contains the ApplicationSet', () => {
+  it('contains the ApplicationSet and the values infra\'s bootstrap reads (config/argocd.ts layout)', () => {
     expect(Object.keys(argocd().files)).toContain('manifests/applicationset-platform.yaml');
+    const inputs = bootstrapInputs(env());
+    expect(inputs).toEqual({ values: `${envName}/argocd/values/argo-cd.yaml`, applicationSet: `${envName}/argocd/manifests/applicationset-platform.yaml` });
+    for (const file of Object.values(inputs)) expect(Object.keys(argocd().files).map((f) => `${envName}/argocd/${f}`)).toContain(file);
   });
 });
 
@@ -134,8 +138,11 @@ describe.each(ENVS)('argocd-image-updater in %s', (envName) => {
     ]);
     const script = find(iu(), 'ConfigMap', 'argocd-image-updater-authscripts').data['ecr-login.sh'];
     expect(script).toContain('export HOME=/tmp');
-    expect(script).toContain(`--region ${env().aws.region}`);
-    expect(script).not.toMatch(/\$\{?[A-Z]/);
+    // The region comes from the container's environment, which the chart values set from config.
+    expect(script).toContain('--region "$AWS_REGION"');
+    expect([...script.matchAll(/\$\{?([A-Z_]+)/g)].map((m) => m[1])).toEqual(['AWS_REGION']);
+    const container = find(iu(), 'Deployment', 'argocd-image-updater').spec.template.spec.containers[0];
+    expect(container.env).toContainEqual({ name: 'AWS_REGION', value: env().aws.region });
   });
 
   it('runs as the IRSA ServiceAccount with the chart\'s namespaced RBAC only', () => {

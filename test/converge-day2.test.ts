@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { day2, type EnvTree } from '../converge/day2';
 import { blobId, changedAtRevision } from '../converge/git-tree';
-import { repoRoot } from '../synth/paths';
+import { repoRoot } from '../config/paths';
 import type { SynthResult } from '../synth/pipeline';
 import { distFiles } from '../synth/synth-to-dist';
 import { tempDir } from './helpers';

@@ -13,7 +13,7 @@ import { BASELINE } from '../converge/step-zero';
 import type { ModelApp } from '../converge/types';
 import type { KubeObject } from '../synth/kube-object';
 import { factsOf, isClusterScoped } from '../synth/objects';
-import { repoRoot } from '../synth/paths';
+import { repoRoot } from '../config/paths';
 import type { SynthResult } from '../synth/pipeline';
 import { renderPlatform } from './rendered';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { diffTrees, formatDiff } from '../synth/diff';
+import { diffTrees, formatDiff } from '../tools/diff';
 
 const deploy = (replicas: number, image = 'nginx:1.27.0') =>
   `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: demo\nspec:\n  replicas: ${replicas}\n  template:\n    spec:\n      containers:\n        - name: web\n          image: ${image}\n`;

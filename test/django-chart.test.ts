@@ -6,8 +6,9 @@ import { DJANGO_DB_APP_ROLE, djangoImage, djangoImageName } from '../charts/djan
 import { loadEnvironment } from '../config/environments';
 import { images } from '../config/images';
 import { findObject, manifests, renderedApps, type Obj } from './rendered';
+import { repoRoot } from '../config/paths';
 
-const NGINX_CONF = readFileSync(join(__dirname, '..', 'django-todo', 'nginx', 'default.conf'), 'utf8');
+const NGINX_CONF = readFileSync(join(repoRoot, 'django-todo', 'nginx', 'default.conf'), 'utf8');
 
 const platform = renderedApps();
 const app = (env: string) => platform(env, 'django');
@@ -64,7 +65,7 @@ describe.each(['dev', 'prod'])('django (%s)', (env) => {
   it('runs gunicorn with an nginx sidecar, static files collected into a shared emptyDir', () => {
     const d = find(env, 'Deployment', 'django');
     const pod = d.spec.template.spec;
-    expect(pod.nodeSelector).toEqual({ role: 'django' });
+    expect(pod.nodeSelector).toEqual({ role: 'apps' });
     expect(pod.serviceAccountName).toBe('django');
     expect(pod.automountServiceAccountToken).toBe(false);
     expect(pod.volumes.find((v: any) => v.name === 'static')).toMatchObject({ emptyDir: {} });

@@ -3,7 +3,7 @@ import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, parseAllDocuments, stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { repoRoot } from '../synth/paths';
+import { repoRoot } from '../config/paths';
 import { tempDir } from './helpers';
 
 const kubectl = '/usr/bin/kubectl';

@@ -11,9 +11,10 @@ import { parse } from 'yaml';
 import { DJANGO_METRICS } from '../charts/django-monitoring';
 import { monitoringStack } from '../config/monitoring';
 import { findObject, manifests, renderedApps, type Obj } from './rendered';
+import { repoRoot } from '../config/paths';
 
 const platform = renderedApps();
-const NGINX_CONF = readFileSync(join(__dirname, '..', 'django-todo', 'nginx', 'default.conf'), 'utf8');
+const NGINX_CONF = readFileSync(join(repoRoot, 'django-todo', 'nginx', 'default.conf'), 'utf8');
 
 const matches = (labels: Record<string, string> | undefined, selector: Record<string, string>) => Object.entries(selector).every(([k, v]) => labels?.[k] === v);
 /** A namespace selector of the Prometheus resource admits `ns`: empty means every namespace. */

@@ -1,7 +1,7 @@
 import { ApiObject, JsonPatch, Testing } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { describe, expect, it } from 'vitest';
-import { Application } from '../imports/argocd-application-argoproj.io';
+import { SecretStore } from '../imports/external-secrets-secretstore-external-secrets.io';
 import { restoreDroppedFields } from '../synth/dropped-fields';
 import type { KubeObject } from '../synth/kube-object';
 
@@ -14,11 +14,11 @@ function check(build: (chart: ReturnType<typeof Testing.chart>) => void): { rest
 }
 
 describe('restoreDroppedFields', () => {
-  it('finds nothing in typed props: int-or-string, quantities and renamed fields (repoURL) included', () => {
+  it('finds nothing in typed props: int-or-string, quantities and renamed fields (projectID) included', () => {
     const { restored } = check((chart) => {
       new k8s.KubePodDisruptionBudget(chart, 'Pdb', { metadata: { name: 'a' }, spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: { app: 'a' } } } });
       new k8s.KubeResourceQuota(chart, 'Q', { metadata: { name: 'q' }, spec: { hard: { cpu: k8s.Quantity.fromString('1') } } });
-      new Application(chart, 'App', { metadata: { name: 'x' }, spec: { project: 'p', destination: { namespace: 'n' }, source: { repoUrl: 'https://example.com/r.git' } } });
+      new SecretStore(chart, 'Store', { metadata: { name: 's' }, spec: { provider: { gcpsm: { projectId: 'p' } } } });
       new ApiObject(chart, 'Plain', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data: { k: 'v' } });
     });
     expect(restored).toEqual([]);

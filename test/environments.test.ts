@@ -47,7 +47,7 @@ describe('environment config', () => {
 });
 
 describe('the config schema, at run time', () => {
-  const raw = (patch: (e: Record<string, any>) => void) => { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const raw = (patch: (e: Record<string, any>) => void) => {
     const all = environmentSources();
     patch(all.dev as Record<string, unknown>);
     return () => loadEnvironment('dev', all);

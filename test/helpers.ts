@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterEach } from 'vitest';
 import { locateHelm } from '../synth/helm';
-import { cacheDir } from '../synth/paths';
+import { cacheDir } from '../config/paths';
 
 const dirs: string[] = [];
 afterEach(() => {

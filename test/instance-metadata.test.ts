@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { contract, ssmParameterName } from '../config/contract';
 import { loadEnvironment } from '../config/environments';
-import { podTemplate, type KubeObject } from '../synth/kube-object';
+import { podTemplate } from '../synth/kube-object';
 import { appJson, chartValuesOf, externalSecretTargets, findObject, manifests, renderedApps, type Obj } from './rendered';
 
 const app = renderedApps();
@@ -15,7 +15,7 @@ const APPS = Object.keys(contract) as (keyof typeof contract)[];
 
 type Container = { name: string; command?: string[]; args?: string[]; env?: { name: string; valueFrom?: any }[] };
 const containersOf = (o: Obj): Container[] => {
-  const spec = podTemplate(o as KubeObject)?.spec;
+  const spec = podTemplate(o)?.spec;
   return spec ? [...((spec.containers as Container[]) ?? []), ...((spec.initContainers as Container[]) ?? [])] : [];
 };
 
@@ -24,7 +24,7 @@ describe.each(['dev', 'prod'])('%s', (envName) => {
   const all = () => APPS.flatMap((name) => manifests(app(envName, name)).map((o) => ({ app: name, o })));
 
   it('runs only the node exporter in the node\'s network namespace (the one place IMDS still answers)', () => {
-    const hostNetwork = all().filter(({ o }) => podTemplate(o as KubeObject)?.spec.hostNetwork === true);
+    const hostNetwork = all().filter(({ o }) => podTemplate(o)?.spec.hostNetwork === true);
     expect(hostNetwork.map(({ app: a, o }) => `${a}/${o.kind}/${o.metadata.name}`)).toEqual([
       'prometheus/DaemonSet/kube-prometheus-stack-prometheus-node-exporter',
     ]);
@@ -78,6 +78,8 @@ describe.each(['dev', 'prod'])('%s', (envName) => {
       expect(dns!.env).toContainEqual({ name: 'AWS_DEFAULT_REGION', value: env.aws.region });
     }
     const scripts = findObject(app(envName, 'argocd-image-updater'), 'ConfigMap', 'argocd-image-updater-authscripts');
-    expect(scripts.data['ecr-login.sh']).toContain(`aws ecr get-authorization-token --region ${env.aws.region} `);
+    expect(scripts.data['ecr-login.sh']).toContain('aws ecr get-authorization-token --region "$AWS_REGION" ');
+    const [updater] = containersOf(findObject(app(envName, 'argocd-image-updater'), 'Deployment', 'argocd-image-updater'));
+    expect(updater!.env).toContainEqual({ name: 'AWS_REGION', value: env.aws.region });
   });
 });

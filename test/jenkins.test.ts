@@ -2,20 +2,26 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { JENKINS_PLUGINS, jobDsl } from '../charts/jenkins';
-import { contentName } from '../charts/lib/file-config-map';
+import { JENKINS_FILES, JENKINS_PLUGINS } from '../charts/jenkins';
+import { contentName, readRepoFile } from '../charts/lib/file-config-map';
 import { images } from '../config/images';
 import { findObject, manifests, renderedApps, type Obj } from './rendered';
+import { repoRoot } from '../config/paths';
 
-const JENKINSFILE = readFileSync(join(__dirname, '..', 'django-todo', 'Jenkinsfile'), 'utf8');
+const JENKINSFILE = readFileSync(join(repoRoot, 'django-todo', 'Jenkinsfile'), 'utf8');
 
 const platform = renderedApps();
 const app = (env: string) => platform(env, 'jenkins');
 const objects = (env: string): Obj[] => manifests(app(env));
 const find = (env: string, kind: string, name: string): Obj => findObject(app(env), kind, name);
-const values = (env: string) => parse(app(env).files['values/jenkins.yaml']!) as any;
+const values = (env: string) => parse(app(env).files['values/jenkins.yaml']!);
 /** The JCasC default config (cloud and pod template), parsed. */
-const casc = (env: string) => parse(find(env, 'ConfigMap', 'jenkins-jenkins-jcasc-config').data['jcasc-default-config.yaml']) as any;
+const casc = (env: string) => parse(find(env, 'ConfigMap', 'jenkins-jenkins-jcasc-config').data['jcasc-default-config.yaml']);
+/** The Jenkins controller container's plain environment variables. */
+const controllerEnv = (env: string): Record<string, string> => {
+  const container = find(env, 'StatefulSet', 'jenkins').spec.template.spec.containers.find((c: { name: string }) => c.name === 'jenkins');
+  return Object.fromEntries(container.env.filter((e: { value?: string }) => e.value !== undefined).map((e: { name: string; value: string }) => [e.name, e.value]));
+};
 const podTemplate = (env: string) => casc(env).jenkins.clouds[0].kubernetes.templates[0];
 
 describe.each(['dev', 'prod'])('jenkins (%s)', (env) => {
@@ -41,17 +47,30 @@ describe.each(['dev', 'prod'])('jenkins (%s)', (env) => {
 
   it('creates pipelineJob build-django from the mounted file with JCasC job-dsl', () => {
     const cm = find(env, 'ConfigMap', 'jenkins-jenkins-config-job-dsl');
-    const doc = parse(cm.data['job-dsl.yaml']) as any;
-    expect(doc.jobs[0].script.trim()).toBe(jobDsl('/var/jenkins_home/pipelines/Jenkinsfile'));
-    expect(doc.jobs[0].script).toContain("pipelineJob('build-django')");
-    expect(doc.jobs[0].script).not.toContain('${');
+    const doc = parse(cm.data['job-dsl.yaml']);
+    expect(doc.jobs[0].script).toBe(readRepoFile(JENKINS_FILES.jobDsl, 'test'));
+    expect(doc.jobs[0].script).toContain("pipelineJob('${BUILD_JOB}')");
+    expect(doc.jobs[0].script).toContain("script(new File('${PIPELINE_FILE}').text)");
+    expect(controllerEnv(env)).toMatchObject({ BUILD_JOB: 'build-django', PIPELINE_FILE: '/var/jenkins_home/pipelines/Jenkinsfile' });
+  });
+
+  it('gives every ${…} of its JCasC documents a value: the controller\'s environment or a mounted Secret', () => {
+    const mounted = values(env).controller.additionalExistingSecrets.map((s: { name: string; keyName: string }) => `${s.name}-${s.keyName}`);
+    const known = new Set([...Object.keys(controllerEnv(env)), ...mounted]);
+    const configMaps = objects(env).filter((o) => o.kind === 'ConfigMap' && o.metadata.name.startsWith('jenkins-jenkins-config-'));
+    expect(configMaps.map((o) => o.metadata.name).sort()).toEqual(['jenkins-jenkins-config-credentials', 'jenkins-jenkins-config-job-dsl', 'jenkins-jenkins-config-sonarqube']);
+    const refs = configMaps.flatMap((o) => Object.values(o.data as Record<string, string>).flatMap((text) => [...text.matchAll(/\$\{([^}]+)\}/g)].map((m) => m[1]!)));
+    expect(refs.length).toBeGreaterThan(5);
+    expect(refs.filter((r) => !known.has(r))).toEqual([]);
+    const init = find(env, 'ConfigMap', 'jenkins-init-scripts').data['inittriggerBuildDjango.groovy'] as string;
+    expect(init).toBe(readRepoFile(JENKINS_FILES.triggerBuild, 'test').trimEnd());
+    expect([...init.matchAll(/getenv\('([A-Z_]+)'\)/g)].map((m) => m[1]!).filter((v) => !known.has(v))).toEqual([]);
   });
 
   it('configures the SonarQube server and scanner', () => {
-    const doc = parse(find(env, 'ConfigMap', 'jenkins-jenkins-config-sonarqube').data['sonarqube.yaml']) as any;
-    expect(doc.unclassified.sonarGlobalConfiguration.installations).toEqual([
-      { name: 'SonarQube', serverUrl: 'http://sonarqube-sonarqube.sonarqube.svc.cluster.local:9000' },
-    ]);
+    const doc = parse(find(env, 'ConfigMap', 'jenkins-jenkins-config-sonarqube').data['sonarqube.yaml']);
+    expect(doc.unclassified.sonarGlobalConfiguration.installations).toEqual([{ name: 'SonarQube', serverUrl: '${SONAR_HOST_URL}' }]);
+    expect(controllerEnv(env).SONAR_HOST_URL).toBe('http://sonarqube-sonarqube.sonarqube.svc.cluster.local:9000');
     expect(doc.tool.sonarRunnerInstallation.installations[0].name).toBe('SonarQubeScanner');
   });
 
@@ -59,12 +78,13 @@ describe.each(['dev', 'prod'])('jenkins (%s)', (env) => {
     const es = find(env, 'ExternalSecret', 'jenkins-github');
     const map = Object.fromEntries(es.spec.data.map((d: any) => [d.secretKey, d.remoteRef.key]));
     expect(map).toEqual({ username: `/${cluster}/jenkins/github_username`, token: `/${cluster}/jenkins/github_token` });
-    const doc = parse(find(env, 'ConfigMap', 'jenkins-jenkins-config-credentials').data['credentials.yaml']) as any;
+    const doc = parse(find(env, 'ConfigMap', 'jenkins-jenkins-config-credentials').data['credentials.yaml']);
     const cred = doc.credentials.system.domainCredentials[0].credentials[0].usernamePassword;
-    expect(cred).toMatchObject({ id: 'github', username: '${jenkins-github-username}', password: '${jenkins-github-token}' });
-    // The pipeline checks out with exactly this credential (item 5 of issue 22).
+    expect(cred).toMatchObject({ id: '${GITHUB_CREDENTIAL_ID}', username: '${jenkins-github-username}', password: '${jenkins-github-token}' });
+    // The pipeline checks out with exactly this credential (item 5 of issue 22); JCasC resolves its id from the controller's environment.
     const agentEnv = Object.fromEntries(podTemplate(env).envVars.filter((e: any) => e.envVar).map((e: any) => [e.envVar.key, e.envVar.value]));
-    expect(agentEnv.GIT_CREDENTIALS_ID).toBe(cred.id);
+    expect(agentEnv.GIT_CREDENTIALS_ID).toBe(controllerEnv(env).GITHUB_CREDENTIAL_ID);
+    expect(agentEnv.GIT_CREDENTIALS_ID).toBe('github');
   });
 
   it('takes the admin login from the jenkins-admin ExternalSecret', () => {

@@ -9,8 +9,9 @@ import { describe, expect, it } from 'vitest';
 import { BOOTSTRAP_IMAGE_TAG, images } from '../config/images';
 import { tempDir } from './helpers';
 import { block, shellScripts, stages, type Stage } from './jenkinsfile';
+import { repoRoot } from '../config/paths';
 
-const APP = join(__dirname, '..', 'django-todo');
+const APP = join(repoRoot, 'django-todo');
 const read = (file: string) => readFileSync(join(APP, file), 'utf8');
 const JENKINSFILE = read('Jenkinsfile');
 const all = stages(JENKINSFILE);

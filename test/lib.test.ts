@@ -21,7 +21,7 @@ describe('AddonChart', () => {
     expect(c.namespace).toBe('prometheus');
     expect(c.syncOptions).toEqual(['CreateNamespace=true']);
     expect(c.where).toBe('prod/prometheus');
-    expect(c.nodeSelector('apps')).toEqual({ role: 'django' });
+    expect(c.nodeSelector('apps')).toEqual({ role: 'apps' });
   });
 });
 

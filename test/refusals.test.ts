@@ -16,7 +16,7 @@ import type { AddonChart } from '../charts/lib/addon-chart';
 import { contract } from '../config/contract';
 import { environmentSources } from '../config/environments';
 import { images } from '../config/images';
-import { repoRoot } from '../synth/paths';
+import { repoRoot } from '../config/paths';
 import type { DistFs } from '../synth/write-dist';
 import { tempDir, tree } from './helpers';
 import { withAddon } from './test-addon';

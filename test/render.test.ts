@@ -5,9 +5,10 @@ import { describe, expect, it } from 'vitest';
 import type { ReleaseRequest } from '../charts/lib/upstream-chart';
 import { readLock, verifiedChart } from '../synth/chart-lock';
 import { runHelm } from '../synth/helm';
+import { KindScopes } from '../synth/objects';
 import { SynthError } from '../synth/problems';
 import { renderReleases, type RenderContext } from '../synth/render';
-import { vendorCharts } from '../synth/vendor';
+import { vendorCharts } from '../tools/vendor';
 import { helm, tempDir } from './helpers';
 
 const fixture = join(__dirname, 'fixtures', 'charts', 'demo');
@@ -35,7 +36,7 @@ function request(values: Record<string, unknown>, extra: Partial<ReleaseRequest>
 
 function context(chartsDir: string, onRender?: () => void, helmFn = helm): RenderContext & { warnings: string[] } {
   const warnings: string[] = [];
-  return { chartsDir, lock: readLock(chartsDir), cacheDir: tempDir('cache-'), helm: helmFn, codeVersion: 'test', warn: (w) => warnings.push(w), warnings, ...(onRender ? { onRender } : {}) };
+  return { chartsDir, lock: readLock(chartsDir), cacheDir: tempDir('cache-'), helm: helmFn, codeVersion: 'test', scopes: new KindScopes(), warn: (w) => warnings.push(w), warnings, ...(onRender ? { onRender } : {}) };
 }
 
 describe('vendoring and the lock', () => {

@@ -4,10 +4,10 @@
  */
 import { parse } from 'yaml';
 import { beforeAll } from 'vitest';
-import { synthesize, type AppOutput, type SynthResult } from '../synth/pipeline';
+import type { AppOutput } from '../synth/app-output';
+import { synthesize, type SynthResult } from '../synth/pipeline';
 
 /** A rendered Kubernetes object, loosely typed for assertions. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> }; [k: string]: any };
 
 let platform: Promise<SynthResult> | undefined;
@@ -58,11 +58,9 @@ export function findObject(a: AppOutput, kind: string, name: string): Obj {
   return o;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const appJson = (a: AppOutput) => JSON.parse(a.files['app.json']!) as Record<string, any>;
 
 /** The values the app hands its chart. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const chartValuesOf = (a: AppOutput, release: string) => parse(a.files[`values/${release}.yaml`]!) as Record<string, any>;
 
 /** Secrets the app's ExternalSecrets produce in its namespace, by name. */

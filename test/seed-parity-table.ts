@@ -278,7 +278,7 @@ export function renderedProblems(table: ParityTable, environment: RenderedEnviro
       const found = objects.some((o) => matches(ref, o));
       const expected = ref.envs === undefined || ref.envs.includes(env);
       if (expected && !found) problems.push(`${where}: ${refString(ref)} is not rendered by app ${r.app}`);
-      if (!expected && found) problems.push(`${where}: ${refString(ref)} is rendered by app ${r.app}, but the table limits it to ${ref.envs!.join(', ')}`);
+      if (!expected && found) problems.push(`${where}: ${refString(ref)} is rendered by app ${r.app}, but the table limits it to ${ref.envs.join(', ')}`);
     }
   }
   return problems;

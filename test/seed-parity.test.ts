@@ -22,8 +22,9 @@ import {
   rowProblems,
   type RenderedEnvironment,
 } from './seed-parity-table';
+import { repoRoot } from '../config/paths';
 
-const DOC = join(__dirname, '..', 'docs', 'seed-parity.md');
+const DOC = join(repoRoot, 'docs', 'seed-parity.md');
 const table = parseParityDoc(readFileSync(DOC, 'utf8'));
 const known = { apps: appNames as readonly string[], envs: environmentNames as readonly string[] };
 

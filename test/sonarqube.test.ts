@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { sonarqubeSetupScript } from '../charts/sonarqube';
-import { jenkinsEndpoint } from '../config/endpoints';
+import { readRepoFile } from '../charts/lib/file-config-map';
+import { SONARQUBE_SETUP_SCRIPT } from '../charts/sonarqube';
+import { jenkinsEndpoint, sonarqubeEndpoint } from '../config/endpoints';
 import { images } from '../config/images';
 import { findObject, manifests, renderedApps, type Obj } from './rendered';
 
@@ -8,6 +9,10 @@ const platform = renderedApps();
 const app = (env: string) => platform(env, 'sonarqube');
 const objects = (env: string): Obj[] => manifests(app(env));
 const find = (env: string, kind: string, name: string): Obj => findObject(app(env), kind, name);
+
+const script = readRepoFile(SONARQUBE_SETUP_SCRIPT, 'test');
+/** The script without its comments. */
+const code = script.split('\n').filter((l) => !l.trimStart().startsWith('#')).join('\n');
 
 describe.each(['dev', 'prod'])('sonarqube (%s)', (env) => {
   it('renders into the sonarqube namespace, after external-secrets', () => {
@@ -44,7 +49,7 @@ describe.each(['dev', 'prod'])('sonarqube (%s)', (env) => {
 
   it('runs on the apps pool with real probes (S2)', () => {
     const pod = find(env, 'StatefulSet', 'sonarqube-sonarqube').spec.template.spec;
-    expect(pod.nodeSelector).toEqual({ role: 'django' });
+    expect(pod.nodeSelector).toEqual({ role: 'apps' });
     expect(pod.serviceAccountName).toBe('sonarqube');
     const c = pod.containers[0];
     expect(c.ports).toContainEqual({ name: 'http', containerPort: 9000, protocol: 'TCP' });
@@ -76,24 +81,32 @@ describe.each(['dev', 'prod'])('sonarqube (%s)', (env) => {
     expect(c.image).toBe(images.curl);
     expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
     expect(c.securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
-    expect(c.env).toEqual([{ name: 'ADMIN_PASSWORD', valueFrom: { secretKeyRef: { name: 'sonarqube-admin', key: 'password' } } }]);
+    expect(c.command).toEqual(['sh', '-c', readRepoFile(SONARQUBE_SETUP_SCRIPT, 'test')]);
+    expect(c.env).toEqual([
+      { name: 'SONARQUBE_URL', value: sonarqubeEndpoint.url },
+      { name: 'JENKINS_WEBHOOK_URL', value: jenkinsEndpoint.sonarWebhookUrl },
+      { name: 'ADMIN_PASSWORD', valueFrom: { secretKeyRef: { name: 'sonarqube-admin', key: 'password' } } },
+    ]);
+    // Every variable the script reads and does not set itself comes from the Job.
+    const assigned = new Set([...script.matchAll(/^\s*([A-Z_]+)=/gm)].map((m) => m[1]));
+    const read = new Set([...script.matchAll(/\$\{?([A-Z_][A-Z0-9_]*)/g)].map((m) => m[1]!).filter((v) => !assigned.has(v)));
+    expect([...read].sort()).toEqual(c.env.map((e: { name: string }) => e.name).sort());
     expect(find(env, 'ExternalSecret', 'sonarqube-admin').spec.data.map((d: any) => d.secretKey)).toEqual(['password']);
   });
 });
 
 describe('sonarqube setup script', () => {
-  const script = sonarqubeSetupScript();
   it('never puts a password into a URL and fails on API errors', () => {
     for (const line of script.split('\n').filter((l) => l.includes('http') || l.includes('$S/'))) {
       expect(line).not.toMatch(/\?[^"]*password/i);
     }
     expect(script).toContain('--data-urlencode password@-');
-    expect(script.match(/curl /g)!.length).toBe(script.match(/curl -fsS/g)!.length);
+    expect(code.match(/curl /g)!.length).toBe(code.match(/curl -fsS/g)!.length);
   });
   it('is idempotent: checks the current password and the webhook before changing them', () => {
     expect(script).toMatch(/if valid "\$ADMIN_PASSWORD"; then/);
     expect(script).toContain('api/webhooks/list');
-    expect(script).toContain(jenkinsEndpoint.sonarWebhookUrl);
+    expect(script).toContain('"url=$HOOK_URL"');
     expect(jenkinsEndpoint.sonarWebhookUrl).toBe('http://jenkins.jenkins.svc.cluster.local:8080/sonarqube-webhook/');
   });
 });

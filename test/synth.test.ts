@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { addons } from '../charts';
 import { AddonChart, type AddonClass } from '../charts/lib/addon-chart';
 import { AlbIngress } from '../charts/lib/alb-ingress';
-import { repoRoot } from '../synth/paths';
+import { repoRoot } from '../config/paths';
 import { synthesize } from '../synth/pipeline';
 import { distFiles, synthToDist } from '../synth/synth-to-dist';
 import { BOT_FILE } from '../synth/write-dist';

@@ -5,8 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { chartValues } from '../imports/values/index';
 import { generate } from '../scripts/import-values';
 import { checkChartValues } from '../synth/values-check';
+import { repoRoot } from '../config/paths';
 
-const ROOT = join(__dirname, '..');
 const check = (chart: string, values: unknown, allow?: { path: string; reason: string }[]) =>
   checkChartValues({ chart, version: chartValues[chart]!.version, values, allow, where: 'prod/app' });
 const messages = (chart: string, values: unknown) => check(chart, values).problems.map((p) => p.message);
@@ -85,7 +85,7 @@ describe('checkChartValues: what passes', () => {
 });
 
 describe('seed values regression', () => {
-  const dir = join(ROOT, 'test/fixtures/seed-values');
+  const dir = join(repoRoot, 'test/fixtures/seed-values');
   const unknown = Object.fromEntries(readdirSync(dir).sort().map((f) => {
     const chart = f.replace(/\.json$/, '');
     const r = check(chart, JSON.parse(readFileSync(join(dir, f), 'utf8')));
@@ -111,9 +111,9 @@ describe('generator', () => {
     const a = mkdtempSync(join(tmpdir(), 'values-a-'));
     const b = mkdtempSync(join(tmpdir(), 'values-b-'));
     try {
-      await generate(join(ROOT, 'imports/charts'), a);
-      await generate(join(ROOT, 'imports/charts'), b);
-      const committed = join(ROOT, 'imports/values');
+      await generate(join(repoRoot, 'imports/charts'), a);
+      await generate(join(repoRoot, 'imports/charts'), b);
+      const committed = join(repoRoot, 'imports/values');
       const files = readdirSync(committed).sort();
       expect(readdirSync(a).sort()).toEqual(files);
       expect(readdirSync(b).sort()).toEqual(files);

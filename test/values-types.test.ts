@@ -54,7 +54,7 @@ const kps: KubePrometheusStackValues = {
 };
 // @ts-expect-error typo
 const kpsTypo: KubePrometheusStackValues = { defaultRules: { rules: { kubeScheduler: false } } };
-const sonar: SonarqubeValues = { replicaCount: 1, nodeSelector: { role: 'django' }, postgresql: { enabled: false } };
+const sonar: SonarqubeValues = { replicaCount: 1, nodeSelector: { role: 'apps' }, postgresql: { enabled: false } };
 // @ts-expect-error schema enum: replicaCount is 0 | 1
 const sonarType: SonarqubeValues = { replicaCount: 2 };
 

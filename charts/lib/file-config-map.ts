@@ -3,10 +3,8 @@ import { Construct } from 'constructs';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, isAbsolute, join } from 'node:path';
+import { repoRoot } from '../../config/paths';
 import { AddonChart } from './addon-chart';
-
-/** The repository root (charts/lib/ is two levels below it). */
-const REPO_ROOT = join(__dirname, '..', '..');
 
 /** `<prefix>-<first 10 hex of sha256(content)>`: a new name per content change, so pods roll. */
 export function contentName(prefix: string, content: string): string {
@@ -15,7 +13,7 @@ export function contentName(prefix: string, content: string): string {
 
 /** Reads a file of the repository (path relative to its root, or absolute); a missing file names the path. */
 export function readRepoFile(path: string, purpose: string): string {
-  const full = isAbsolute(path) ? path : join(REPO_ROOT, path);
+  const full = isAbsolute(path) ? path : join(repoRoot, path);
   if (!existsSync(full)) throw new Error(`${full} does not exist (${purpose})`);
   return readFileSync(full, 'utf8');
 }
@@ -51,7 +49,7 @@ export class FileConfigMap extends Construct {
     try {
       this.content = readRepoFile(props.file, props.purpose);
     } catch (e) {
-      throw new Error(`${chart.where}: ConfigMap "${props.namePrefix}": ${(e as Error).message}`);
+      throw new Error(`${chart.where}: ConfigMap "${props.namePrefix}": ${(e as Error).message}`, { cause: e });
     }
     this.key = props.key ?? basename(props.file);
     this.name = contentName(props.namePrefix, this.content);

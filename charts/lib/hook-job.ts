@@ -62,7 +62,7 @@ export class HookJob extends Construct {
     try {
       parseImageRef(props.image);
     } catch (e) {
-      throw new Error(`${where}: ${(e as Error).message}`);
+      throw new Error(`${where}: ${(e as Error).message}`, { cause: e });
     }
     if (props.command.length === 0) throw new Error(`${where}: command is empty`);
     const r = props.resources ?? { requests: { cpu: '10m', memory: '32Mi' }, limits: { cpu: '100m', memory: '64Mi' } };

@@ -73,7 +73,7 @@ export class SsmSecret<A extends AppName> extends Construct {
       try {
         ssmParameterName(chart.env.clusterName, props.app, param);
       } catch (e) {
-        throw new Error(`${where}: ${(e as Error).message}`);
+        throw new Error(`${where}: ${(e as Error).message}`, { cause: e });
       }
     }
     for (const [key, value] of Object.entries(props.literals ?? {})) {

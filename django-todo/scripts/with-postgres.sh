@@ -25,7 +25,8 @@ fi
 
 PG_BIN="${PG_BIN:-}"
 if [[ -z "$PG_BIN" ]]; then
-  PG_BIN="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)"
+  # The newest installed version; an unmatched glob stays literal and fails the check below.
+  PG_BIN="$(printf '%s\n' /usr/lib/postgresql/*/bin | sort -V | tail -n 1)"
 fi
 if [[ -z "$PG_BIN" || ! -x "$PG_BIN/initdb" ]]; then
   echo "with-postgres: PostgreSQL server binaries not found (set PG_BIN or apt-get install postgresql)" >&2

@@ -91,6 +91,13 @@ def _row(request, todo: Todo):
     return render(request, "todo/partials/todo.html", {"todo": todo, "focus": True})
 
 
+def _shown(request, todo: Todo):
+    """The item after an action: its row for htmx, else the list page where it stands."""
+    if not is_htmx(request):
+        return redirect(place_of(todo))
+    return _row(request, todo)
+
+
 @never_cache
 @vary_on_headers("HX-Request")
 @require_safe
@@ -126,9 +133,7 @@ def todo_add(request):
 def todo_row(request, pk):
     """The row as displayed: what Cancel (or Escape) puts back in place of the edit form."""
     todo = get_object_or_404(Todo, pk=pk)
-    if not is_htmx(request):
-        return redirect(place_of(todo))
-    return _row(request, todo)
+    return _shown(request, todo)
 
 
 @never_cache
@@ -152,9 +157,7 @@ def todo_edit(request, pk):
         )
         return _retarget(response, f"#todo-{todo.pk}")
     todo = form.save()
-    if not is_htmx(request):
-        return redirect(place_of(todo))
-    return _row(request, todo)
+    return _shown(request, todo)
 
 
 @never_cache
@@ -164,9 +167,7 @@ def todo_done(request, pk):
     if not todo.is_done:
         todo.is_done = True
         todo.save(update_fields=["is_done"])
-    if not is_htmx(request):
-        return redirect(place_of(todo))
-    return _row(request, todo)
+    return _shown(request, todo)
 
 
 @never_cache

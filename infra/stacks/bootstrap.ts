@@ -34,11 +34,12 @@ import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
 import { AssetType, Fn, TerraformAsset } from 'cdktf';
 import type { Construct } from 'constructs';
 import { parseAllDocuments } from 'yaml';
-import { ARGOCD_APP, ARGOCD_NAMESPACE, ARGOCD_POD_SECURITY, ARGOCD_RELEASE, BOOTSTRAP_SECRETS } from '../../config/argocd';
+import { appFiles, APPLICATIONSET_FILE, ARGOCD_APP, ARGOCD_NAMESPACE, ARGOCD_POD_SECURITY, ARGOCD_RELEASE, BOOTSTRAP_SECRETS, DIST_DIR, distPath } from '../../config/argocd';
 import { podSecurityLabels } from '../../config/pod-security';
 import { ssmParameterName } from '../../config/contract';
 import type { EnvironmentConfig } from '../../config/types';
-import { EnvStack, repoRoot } from '../common';
+import { repoRoot } from '../../config/paths';
+import { EnvStack } from '../common';
 
 /** Created once: Terraform never updates what it hands over to Argo CD. */
 const ONCE = { ignoreChanges: 'all' } as const;
@@ -51,8 +52,8 @@ export interface BootstrapProps {
 /** The dist files the bootstrap reads, relative to the dist root. */
 export function bootstrapInputs(env: EnvironmentConfig): { values: string; applicationSet: string } {
   return {
-    values: path.posix.join(env.name, ARGOCD_APP, 'values', `${ARGOCD_RELEASE}.yaml`),
-    applicationSet: path.posix.join(env.name, ARGOCD_APP, 'manifests', 'applicationset-platform.yaml'),
+    values: distPath(env.name, ARGOCD_APP, appFiles.values(ARGOCD_RELEASE)),
+    applicationSet: distPath(env.name, ARGOCD_APP, APPLICATIONSET_FILE),
   };
 }
 
@@ -73,7 +74,7 @@ function readRequired(file: string, what: string, env: EnvironmentConfig): strin
 export class BootstrapStack extends EnvStack {
   constructor(scope: Construct, env: EnvironmentConfig, props: BootstrapProps = {}) {
     super(scope, env, 'bootstrap');
-    const distRoot = path.resolve(repoRoot, props.distRoot ?? 'dist');
+    const distRoot = path.resolve(repoRoot, props.distRoot ?? DIST_DIR);
     const inputs = bootstrapInputs(env);
     const values = readRequired(path.join(distRoot, inputs.values), 'Argo CD values file', env);
     const appSetText = readRequired(path.join(distRoot, inputs.applicationSet), 'ApplicationSet manifest', env);

@@ -4,7 +4,7 @@
  * hostPath; our own objects also get resources and probes.
  */
 import { parseImageRef } from '../../config/image-ref';
-import type { Origin, PolicyFinding } from '../objects';
+import type { PolicyCheckId } from '../../charts/lib/policy-waiver';
 import { podTemplate, type KubeObject, type PodTemplate } from '../kube-object';
 import { baselineViolations, restrictedViolations } from './pod-security';
 
@@ -15,6 +15,15 @@ type Container = {
   readinessProbe?: unknown;
   livenessProbe?: unknown;
 };
+/** Who wrote an object: our constructs, or an upstream chart we render. */
+export type Origin = 'own' | 'upstream';
+
+/** One policy check's complaint about one object. */
+export interface PolicyFinding {
+  readonly check: PolicyCheckId;
+  readonly message: string;
+}
+
 type PolicyRule = { apiGroups?: string[]; resources?: string[]; verbs?: string[]; nonResourceURLs?: string[] };
 
 /** Kinds whose pods run until replaced, so they need probes. */

@@ -5,7 +5,8 @@
  */
 import type { PolicyWaiver } from '../../charts/lib/policy-waiver';
 import type { PodSecurityLevel } from '../../config/pod-security';
-import type { ObjectFacts, PolicyFinding } from '../objects';
+import type { ObjectFacts } from '../objects';
+import type { PolicyFinding } from './object-policy';
 
 /** A finding located in one app of one environment. */
 export interface LocatedFinding extends PolicyFinding {

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { EKS_ADDONS } from '../../config/cluster-baseline';
-import { allParameters, allServiceAccounts, roleName, ssmParameterName, type AppName } from '../../config/contract';
+import { allParameters, allServiceAccounts, roleName, ssmParameterName } from '../../config/contract';
 import { environmentNames, loadEnvironment } from '../../config/environments';
 import { configValue, inputVariables } from '../../infra/stacks/access';
 import { resources, rolesOf, stack } from './helpers';
@@ -84,7 +84,7 @@ describe.each(envs)('contract ($name)', (env) => {
     const roles = rolesOf(access());
     expect(roles.map((r) => r.roleName).sort()).toEqual(expected);
     for (const sa of allServiceAccounts()) {
-      const role = roles.find((r) => r.roleName === roleName(env.clusterName, sa.app as AppName, sa.name as never))!;
+      const role = roles.find((r) => r.roleName === roleName(env.clusterName, sa.app, sa.name as never))!;
       const sub = role.trust.statement[0].condition.find((c: any) => c.variable.endsWith(':sub'));
       expect(sub.values).toEqual([`system:serviceaccount:${sa.namespace}:${sa.name}`]);
       const granted = Object.keys(role.policies).sort();

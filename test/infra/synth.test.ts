@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { Testing } from 'cdktf';
 import { describe, expect, it } from 'vitest';
 import { buildApp, describeSynth } from '../../infra/app';
-import { repoRoot } from '../../infra/common';
+import { repoRoot } from '../../config/paths';
 import { loadEnvironment } from '../../config/environments';
 import { BootstrapStack } from '../../infra/stacks/bootstrap';
 import { FIXTURE_DIST, synthAll } from './helpers';

@@ -6,19 +6,26 @@ import { SECRET_SCAN_ALLOWLIST } from './allowlist';
 import type { AllowlistEntry, ScanInput, ScanResult, SecretFinding } from './rules';
 import { scanSourceAssignments } from './source';
 import { scanText } from './text-patterns';
+import { scanTokens } from './tokens';
 import { scanJson, scanYaml } from './yaml-json';
 
-/** Every finding in one file, before the allowlist. */
-export function scanContent(file: string, content: string): SecretFinding[] {
-  const out: SecretFinding[] = [];
-  scanText(file, content, out);
-  if (/\.ya?ml$/i.test(file)) scanYaml(file, content, out);
-  else if (/\.json$/i.test(file)) scanJson(file, content, out);
-  else scanSourceAssignments(file, content, out);
+/**
+ * Every finding in one file, before the allowlist: secretlint's preset, then our rules. Where
+ * secretlint reports a line, our rules' findings on it are dropped: one finding per secret, from the
+ * kept tool (and one per line and rule when the preset reports a token twice).
+ */
+export async function scanContent(file: string, content: string): Promise<SecretFinding[]> {
+  const tokens = await scanTokens(file, content);
+  const tokenLines = new Set(tokens.map((f) => f.line));
+  const own: SecretFinding[] = [];
+  scanText(file, content, own);
+  if (/\.ya?ml$/i.test(file)) scanYaml(file, content, own);
+  else if (/\.json$/i.test(file)) scanJson(file, content, own);
+  else scanSourceAssignments(file, content, own);
   const seen = new Set<string>();
-  return out
+  return [...tokens, ...own.filter((f) => !tokenLines.has(f.line))]
     .filter((f) => {
-      const k = `${f.line}\0${f.rule}\0${f.excerpt}`;
+      const k = f.rule.startsWith('secretlint/') ? `${f.line}\0${f.rule}` : `${f.line}\0${f.rule}\0${f.excerpt}`;
       return seen.has(k) ? false : (seen.add(k), true);
     })
     .sort((a, b) => a.line - b.line || a.rule.localeCompare(b.rule));
@@ -35,7 +42,7 @@ export interface ScanOptions {
 }
 
 /** Scans (path, content) pairs and applies the allowlist. */
-export function scanFiles(inputs: Iterable<ScanInput>, opts: ScanOptions = {}): ScanResult {
+export async function scanFiles(inputs: Iterable<ScanInput>, opts: ScanOptions = {}): Promise<ScanResult> {
   const allowlist = opts.allowlist ?? SECRET_SCAN_ALLOWLIST;
   const findings: SecretFinding[] = [];
   const allowed: { finding: SecretFinding; entry: AllowlistEntry }[] = [];
@@ -43,7 +50,7 @@ export function scanFiles(inputs: Iterable<ScanInput>, opts: ScanOptions = {}): 
   const scanned: string[] = [];
   for (const { path, content } of inputs) {
     scanned.push(path);
-    for (const f of scanContent(path, content)) {
+    for (const f of await scanContent(path, content)) {
       const entry = allowlist.find((e) => e.file === f.file && e.rule === f.rule);
       if (entry) {
         used.add(entry);

@@ -5,9 +5,9 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from
 import { basename, join } from 'node:path';
 import { parse } from 'yaml';
 import { chartRepositories, type ChartName } from '../config/chart-versions';
-import { LOCK_FILE, sha256, type LockedChart } from './chart-lock';
-import { locateHelm, runHelm } from './helm';
-import { cacheDir } from './paths';
+import { LOCK_FILE, sha256, type LockedChart } from '../synth/chart-lock';
+import { locateHelm, runHelm } from '../synth/helm';
+import { cacheDir } from '../config/paths';
 
 interface RepoIndex {
   entries: Record<string, { version: string; urls: string[] }[]>;

@@ -9,7 +9,7 @@ import { SECRET_SCAN_ALLOWLIST } from './allowlist';
 import type { AllowlistEntry, ScanInput, ScanResult } from './rules';
 import { scanFiles } from './scan';
 
-export const MAX_SCAN_BYTES = 2 * 1024 * 1024;
+const MAX_SCAN_BYTES = 2 * 1024 * 1024;
 
 /** Reads files for scanning; binaries (a NUL byte), files over 2 MiB and missing files are skipped. */
 export function readScanInputs(
@@ -52,7 +52,7 @@ export function readScanInputs(
  * The repository's files: tracked ones plus new files not yet added (not ignored), so a secret is
  * caught before its first commit. Deleted files are skipped as missing.
  */
-export function repoFiles(root: string): string[] {
+function repoFiles(root: string): string[] {
   const out = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
     cwd: root,
     encoding: 'utf8',
@@ -62,7 +62,7 @@ export function repoFiles(root: string): string[] {
 }
 
 /** The whole repository (see {@link repoFiles}) with the allowlist; stale entries are reported. */
-export function scanRepo(root: string, allowlist: readonly AllowlistEntry[] = SECRET_SCAN_ALLOWLIST): ScanResult {
+export function scanRepo(root: string, allowlist: readonly AllowlistEntry[] = SECRET_SCAN_ALLOWLIST): Promise<ScanResult> {
   const { inputs, skipped } = readScanInputs(root, repoFiles(root));
   return scanFiles(inputs, { allowlist, unusedScope: 'all', skipped });
 }
@@ -82,7 +82,7 @@ export function listFiles(dir: string): string[] {
 }
 
 /** A CDKTF output directory (cdktf.out): stack JSON, manifest, asset charts; paths as `<label>/…`. */
-export function scanInfraOutput(outdir: string, label = 'cdktf.out', allowlist: readonly AllowlistEntry[] = SECRET_SCAN_ALLOWLIST): ScanResult {
+export function scanInfraOutput(outdir: string, label = 'cdktf.out', allowlist: readonly AllowlistEntry[] = SECRET_SCAN_ALLOWLIST): Promise<ScanResult> {
   const { inputs, skipped } = readScanInputs(outdir, listFiles(outdir), (p) => `${label}/${p}`);
   return scanFiles(inputs, { allowlist, skipped });
 }

@@ -55,12 +55,13 @@ export function walkDocument(root: unknown, w: Walk): void {
         const data = v[field];
         if (!isObject(data)) continue;
         for (const [key, value] of Object.entries(data)) {
-          if (value === null || value === undefined || String(value) === '') continue;
+          const text = typeof value === 'string' ? value : JSON.stringify(value);
+          if (value === null || value === undefined || text === '') continue;
           w.out.push({
             file: w.file,
             line: w.lineOf([...path, field, key]),
             rule: 'k8s-secret-data',
-            excerpt: `Secret ${name} ${field}.${key}: ${redact(String(value))}`,
+            excerpt: `Secret ${name} ${field}.${key}: ${redact(text)}`,
           });
         }
       }

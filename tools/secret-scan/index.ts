@@ -13,23 +13,26 @@
  * - `rules.ts`: the rules, finding / allowlist / result types, redaction
  * - `allowlist.ts`: {@link SECRET_SCAN_ALLOWLIST}
  * - `names.ts`: credential-name and reference-value heuristics
- * - `text-patterns.ts`: regular expressions over raw text
+ * - `tokens.ts`: secretlint's recommended preset (token and key shapes)
+ * - `text-patterns.ts`: regular expressions over raw text for what the preset does not cover
  * - `source.ts`: source-literal-credential (assignments in code, scripts, docs)
  * - `walk.ts`, `kubernetes.ts`, `terraform.ts`, `yaml-json.ts`: rules over YAML / JSON objects
  * - `scan.ts`: one file's findings, the allowlist, the findings table
  * - `files.ts`: reading files from disk, the repository and CDKTF output scans
  */
 export { SECRET_SCAN_ALLOWLIST } from './allowlist';
-export { listFiles, MAX_SCAN_BYTES, readScanInputs, repoFiles, scanInfraOutput, scanRepo } from './files';
-export { identifierWords, isCredentialName, isReferenceValue, isTerraformReference } from './names';
+export { listFiles, readScanInputs, scanInfraOutput, scanRepo } from './files';
+export { isCredentialName } from './names';
 export {
   redact,
-  SECRET_SCAN_RULES,
   secretRules,
   type AllowlistEntry,
+  type OwnRule,
+  type TokenRule,
   type ScanInput,
   type ScanResult,
   type SecretFinding,
   type SecretRule,
 } from './rules';
 export { formatFindings, scanContent, scanFiles, type ScanOptions } from './scan';
+export { TOKEN_RULES } from './tokens';

@@ -1,0 +1,173 @@
+/**
+ * One app's output: its files under dist/<env>/<app>/ (our objects, the upstream release's
+ * manifests and values, app.json, a kustomization) and the facts the checks across apps need.
+ */
+import type { AddonChart, AddonClass, NamespacePodSecurity, PublishedImage, RuntimeNeed, RuntimeObject, ServiceCall } from '../charts/lib/addon-chart';
+import type { PolicyWaiver } from '../charts/lib/policy-waiver';
+import { UpstreamChart } from '../charts/lib/upstream-chart';
+import { appFiles } from '../config/argocd';
+import { chartRepositories } from '../config/chart-versions';
+import { BUILTIN_NAMESPACES } from '../config/cluster-baseline';
+import { podSecurityLabels } from '../config/pod-security';
+import type { EnvironmentConfig } from '../config/types';
+import type { AppParams } from './app-params';
+import { restoreDroppedFields } from './dropped-fields';
+import { environmentObjects } from './environment-objects';
+import type { KubeObject } from './kube-object';
+import { factsOf, fileName, type KindScopes, type ObjectFacts, toYaml } from './objects';
+import { Problems } from './problems';
+import type { RenderedRelease } from './render';
+import type { ValidationMemo } from './validation-memo';
+
+/** One app of one environment, as written to dist/<env>/<app>/. */
+export interface AppOutput {
+  readonly env: string;
+  readonly app: string;
+  readonly namespace: string;
+  readonly layer: number;
+  readonly dependsOn: readonly string[];
+  /** What app.json holds. */
+  readonly params: AppParams;
+  /** Files relative to the app folder (manifests/..., values/..., app.json). */
+  readonly files: Readonly<Record<string, string>>;
+  readonly objects: readonly ObjectFacts[];
+  /** Objects created in the cluster at run time that pods and Ingresses may reference. */
+  readonly runtimeObjects: readonly RuntimeObject[];
+  /** Run-time needs no field shows, and images the app pushes (for the convergence model). */
+  readonly runtimeNeeds: readonly RuntimeNeed[];
+  readonly publishes: readonly PublishedImage[];
+  /** Services of other apps its pods call without needing them to converge. */
+  readonly calls: readonly ServiceCall[];
+  /** The namespaces the app labels for Pod Security, with their levels. */
+  readonly podSecurity: readonly NamespacePodSecurity[];
+  /** Accepted policy findings on this app's objects. */
+  readonly policyWaivers: readonly PolicyWaiver[];
+}
+
+/** What placing our own objects needs besides the app: the validation memo and this run's kind scopes. */
+export interface PlaceContext {
+  readonly memo: ValidationMemo;
+  readonly scopes: KindScopes;
+}
+
+export function appOutput(env: EnvironmentConfig, chart: AddonChart, layers: string[][], releases: readonly RenderedRelease[], ctx: PlaceContext): AppOutput {
+  const problems = new Problems();
+  const files: Record<string, string> = {};
+  const objects: ObjectFacts[] = [];
+  const where = chart.where;
+
+  const own = chart.toJson() as KubeObject[];
+  restoreDroppedFields(chart, own);
+  for (const obj of own) placeObject(obj, chart.namespace, where, { files, objects, problems, ...ctx });
+
+  const upstream = UpstreamChart.of(chart)?.request;
+  const params: AppParams = {
+    name: chart.app,
+    namespace: chart.namespace,
+    dependsOn: chartDependencies(chart),
+    syncOptions: chart.syncOptions,
+    ignoreDifferences: chart.ignoreDifferences,
+    source: chart.sourceType,
+    ...(chart.imageUpdater ? { imageUpdater: chart.imageUpdater } : {}),
+    ...(BUILTIN_NAMESPACES.includes(chart.namespace) ? {} : { namespaceLabels: podSecurityLabels(chart.podSecurity.level, env.kubernetesVersion) }),
+    ...(upstream
+      ? {
+          chart: {
+            mode: upstream.mode,
+            repoURL: chartRepositories[upstream.chart],
+            chart: upstream.chart,
+            version: upstream.version,
+            release: upstream.release,
+            namespace: upstream.namespace,
+            valuesFile: appFiles.values(upstream.release),
+          },
+        }
+      : {}),
+    layer: layers.findIndex((l) => l.includes(chart.app)),
+  };
+  if (upstream) {
+    files[appFiles.values(upstream.release)] = toYaml(upstream.values);
+    const rendered = releases.find((r) => r.request === upstream);
+    if (rendered) {
+      for (const [file, content] of Object.entries(rendered.files)) {
+        if (files[appFiles.manifest(file)] !== undefined) problems.add(`${where}: ${file} is produced both by the chart and by ${upstream.chart}@${upstream.version} (two owners)`);
+        files[appFiles.manifest(file)] = content;
+      }
+      objects.push(...rendered.objects);
+    }
+  }
+  problems.throwIfAny();
+  if (chart.sourceType === 'kustomize') files[appFiles.kustomization] = kustomization(files);
+  files[appFiles.appJson] = `${JSON.stringify(params, null, 2)}\n`;
+  return {
+    env: env.name,
+    app: chart.app,
+    namespace: chart.namespace,
+    layer: params.layer,
+    dependsOn: params.dependsOn,
+    params,
+    files: sortKeys(files),
+    objects: objects.sort((a, b) => a.file.localeCompare(b.file)),
+    runtimeObjects: chart.runtimeObjects,
+    runtimeNeeds: chart.runtimeNeeds,
+    publishes: chart.publishes,
+    calls: chart.calls,
+    podSecurity: chart.podSecurityNamespaces,
+    policyWaivers: chart.policyWaivers,
+  };
+}
+
+/** Where {@link placeObject} puts an object, and what checks it. */
+interface Placement extends PlaceContext {
+  readonly files: Record<string, string>;
+  readonly objects: ObjectFacts[];
+  readonly problems: Problems;
+}
+
+/**
+ * Puts one of our own objects into an app folder: namespace filled in (or dropped for
+ * cluster-scoped kinds), strictly validated, serialised under its file name, facts recorded.
+ */
+function placeObject(obj: KubeObject, namespace: string, where: string, into: Placement): void {
+  const { files, objects, problems, memo, scopes } = into;
+  if (scopes.isClusterScoped(obj.apiVersion, obj.kind)) delete obj.metadata.namespace;
+  else obj.metadata.namespace ??= namespace;
+  const id = `${obj.kind} "${obj.metadata.name}"`;
+  for (const p of memo.validate(obj)) problems.add(`${where}: ${id}: ${p.path ? `${p.path}: ` : ''}${p.message}`);
+  const file = fileName({ kind: obj.kind, name: obj.metadata.name, ...(obj.metadata.namespace !== undefined ? { namespace: obj.metadata.namespace } : {}) }, namespace);
+  if (files[appFiles.manifest(file)] !== undefined) problems.add(`${where}: two objects map to ${appFiles.manifest(file)}`);
+  files[appFiles.manifest(file)] = toYaml(obj);
+  objects.push(factsOf(obj, file, 'own'));
+}
+
+/** Adds the environment-wide objects (see environment-objects.ts) to their app folders. */
+export function addEnvironmentObjects(env: EnvironmentConfig, apps: AppOutput[], layers: string[][], ctx: PlaceContext): void {
+  const problems = new Problems();
+  for (const extra of environmentObjects(env, apps.filter((a) => a.env === env.name), layers)) {
+    const i = apps.findIndex((a) => a.env === env.name && a.app === extra.app);
+    if (i < 0) throw new Error(`${env.name}: environment objects for unknown app "${extra.app}"`);
+    const target = apps[i]!;
+    const files: Record<string, string> = { ...target.files };
+    const objects = [...target.objects];
+    for (const obj of extra.objects) placeObject(obj, target.namespace, `${env.name}/${extra.app}`, { files, objects, problems, ...ctx });
+    if (target.params.source === 'kustomize') files[appFiles.kustomization] = kustomization(files);
+    apps[i] = { ...target, files: sortKeys(files), objects: objects.sort((a, b) => a.file.localeCompare(b.file)) };
+  }
+  problems.throwIfAny();
+}
+
+/** A kustomization listing every manifest, so Argo CD builds the folder as a Kustomize source. */
+function kustomization(files: Readonly<Record<string, string>>): string {
+  const prefix = appFiles.manifest('');
+  const resources = Object.keys(files).filter((f) => f.startsWith(prefix) && f !== appFiles.kustomization).map((f) => f.slice(prefix.length)).sort();
+  return toYaml({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources });
+}
+
+function chartDependencies(chart: AddonChart): string[] {
+  const cls = chart.constructor as unknown as AddonClass;
+  return [...cls.dependsOn].sort();
+}
+
+function sortKeys<T>(o: Record<string, T>): Record<string, T> {
+  return Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
