@@ -1,10 +1,11 @@
 import type { Construct } from 'constructs';
 import { stringify } from 'yaml';
 import { IMAGE_UPDATER_GIT } from '../config/argocd';
-import { jenkinsEndpoint, sonarqubeEndpoint } from '../config/endpoints';
+import { sonarqubeEndpoint } from '../config/endpoints';
 import { contract, hostName } from '../config/contract';
 import { ecrRegistryHost, parseImageRef } from '../config/image-ref';
 import { BOOTSTRAP_IMAGE_TAG, images, type ImageName } from '../config/images';
+import { sonarqubeAnalysis } from '../config/sonarqube-analysis';
 import type { EnvironmentConfig, Resources } from '../config/types';
 import { AddonChart } from './lib/addon-chart';
 import { AlbIngress } from './lib/alb-ingress';
@@ -26,9 +27,9 @@ export const JENKINS_FILES = {
 } as const;
 
 const JENKINS_RELEASE = 'jenkins';
-/** The chart's controller Service (release name) and its port. */
-const JENKINS_SERVICE = jenkinsEndpoint.service;
-const JENKINS_PORT = jenkinsEndpoint.port;
+/** The chart's controller Service (release name) and its port (the chart's default `controller.servicePort`). */
+const JENKINS_SERVICE = JENKINS_RELEASE;
+const JENKINS_PORT = 8080;
 const BUILD_JOB = 'build-django';
 /** Where the pipeline ConfigMap is mounted in the controller. */
 const PIPELINE_DIR = '/var/jenkins_home/pipelines';
@@ -102,7 +103,8 @@ export class Jenkins extends AddonChart {
         by: controller,
         needs: { kind: 'Service', name: sonarqubeEndpoint.service, namespace: contract.sonarqube.namespace, port: sonarqubeEndpoint.port },
         reason: 'the pipeline\'s SonarQube analysis',
-        whileMissing: 'the build fails at its analysis stage; the next push (or a rebuild) runs it again',
+        // django-todo/scripts/sonar-token.sh: SONAR_WAIT_SECONDS.
+        whileMissing: 'the analysis stage waits up to 30 minutes for SonarQube to accept the analysis user its setup Job creates, so the start-up build still pushes the first image; past that the build fails and the next push runs it again',
       }],
       publishes: [{
         by: controller,
@@ -169,7 +171,7 @@ export class Jenkins extends AddonChart {
     const pipeline = new SsmSecret(this, 'Pipeline', {
       app: 'jenkins',
       name: JENKINS_PIPELINE_SECRET,
-      keys: { SONARQUBE_PASSWORD: 'sonarqube/admin_password' },
+      keys: { SONAR_ANALYSIS_PASSWORD: 'sonarqube/analysis_password' },
     });
     return { admin, github, pipeline };
   }
@@ -232,7 +234,8 @@ export class Jenkins extends AddonChart {
       AWS_REGION: env.aws.region,
       PYTHON_IMAGE: images.python, // the image's base, pinned by digest; the Test stage runs in it too
       SONAR_HOST_URL: sonarqubeEndpoint.url,
-      SONAR_PROJECT_KEY: 'django_todo_project',
+      SONAR_PROJECT_KEY: sonarqubeAnalysis.projectKey,
+      SONAR_ANALYSIS_USER: sonarqubeAnalysis.user,
       SKIP_COMMIT_AUTHOR: IMAGE_UPDATER_GIT.user,
       // For the postgres container (pod-level env reaches every container; the others ignore it).
       POSTGRES_HOST_AUTH_METHOD: 'trust',
@@ -282,7 +285,7 @@ export class Jenkins extends AddonChart {
       ],
       // Values are quoted: the chart writes them unquoted into the JCasC YAML.
       envVars: Object.entries(pipelineEnv).map(([name, value]) => ({ name, value: JSON.stringify(value) })),
-      secretEnvVars: [{ key: 'SONARQUBE_PASSWORD', secretName: pipelineSecret, secretKey: 'SONARQUBE_PASSWORD', optional: false }],
+      secretEnvVars: [{ key: 'SONAR_ANALYSIS_PASSWORD', secretName: pipelineSecret, secretKey: 'SONAR_ANALYSIS_PASSWORD', optional: false }],
     };
   }
 }

@@ -1,7 +1,7 @@
 import type { Construct } from 'constructs';
-import { contract } from '../config/contract';
-import { jenkinsEndpoint, sonarqubeEndpoint } from '../config/endpoints';
+import { sonarqubeEndpoint } from '../config/endpoints';
 import { images } from '../config/images';
+import { sonarqubeAnalysis } from '../config/sonarqube-analysis';
 import type { EnvironmentConfig } from '../config/types';
 import { AddonChart } from './lib/addon-chart';
 import { AlbIngress } from './lib/alb-ingress';
@@ -19,8 +19,9 @@ const SONARQUBE_PORT = sonarqubeEndpoint.port;
 
 
 /**
- * The idempotent PostSync script (a real file beside this chart): sets the admin password once and
- * creates the Jenkins webhook. It reads SONARQUBE_URL, JENKINS_WEBHOOK_URL and ADMIN_PASSWORD.
+ * The idempotent PostSync script (a real file beside this chart): sets the admin password once,
+ * then sets up the pipeline's project and analysis user. It reads SONARQUBE_URL, ADMIN_PASSWORD,
+ * ANALYSIS_USER, ANALYSIS_PASSWORD, PROJECT_KEY and PROJECT_NAME.
  */
 export const SONARQUBE_SETUP_SCRIPT = 'charts/sonarqube/setup.sh';
 
@@ -34,7 +35,9 @@ export const SONARQUBE_SETUP_SCRIPT = 'charts/sonarqube/setup.sh';
  *   gives precedence over the ConfigMap's `envFrom`; the password uses the chart's jdbcOverwrite
  *   secret reference. No `extraConfig.secrets` (the seed exposed every key, S3).
  * - The chart's admin-password hook puts the password in a URL and cannot tell an already changed
- *   password from a failure, so a hook Job of our own does it (and creates the Jenkins webhook).
+ *   password from a failure, so a hook Job of our own does it. The same Job creates the pipeline's
+ *   project and a user that may only analyse and browse it (config/sonarqube-analysis.ts): Jenkins
+ *   never holds the admin password.
  * - The chart's probes (status UP / liveness with the passcode) are kept, with realistic
  *   timeouts; the seed replaced them with `exit 0` (S2).
  */
@@ -43,11 +46,7 @@ export class Sonarqube extends AddonChart {
   static readonly dependsOn = ['external-secrets', 'aws-load-balancer-controller', 'argocd'] as const;
 
   constructor(scope: Construct, env: EnvironmentConfig) {
-    super(scope, {
-      env,
-      app: Sonarqube.app,
-      calls: [{ service: { name: jenkinsEndpoint.service, namespace: contract.jenkins.namespace, port: jenkinsEndpoint.port }, why: 'the webhook that reports each analysis to Jenkins' }],
-    });
+    super(scope, { env, app: Sonarqube.app });
     const settings = env.apps.sonarqube;
 
     // Secrets from SSM through External Secrets; each holds only what its one consumer needs (seed S3).
@@ -62,6 +61,7 @@ export class Sonarqube extends AddonChart {
       keys: { passcode: 'monitoring_passcode' },
     });
     const admin = new SsmSecret(this, 'Admin', { app: 'sonarqube', name: 'sonarqube-admin', keys: { password: 'admin_password' } });
+    const analysis = new SsmSecret(this, 'Analysis', { app: 'sonarqube', name: 'sonarqube-analysis', keys: { password: 'analysis_password' } });
 
     const fromDb = (name: string) => ({ name, valueFrom: { secretKeyRef: { name: db.secretName, key: name } } });
     const probeTiming = { initialDelaySeconds: 60, periodSeconds: 30, failureThreshold: 6, timeoutSeconds: 10 };
@@ -121,8 +121,11 @@ export class Sonarqube extends AddonChart {
       command: ['sh', '-c', readRepoFile(SONARQUBE_SETUP_SCRIPT, 'the sonarqube-setup Job')],
       env: [
         { name: 'SONARQUBE_URL', value: sonarqubeEndpoint.url },
-        { name: 'JENKINS_WEBHOOK_URL', value: jenkinsEndpoint.sonarWebhookUrl },
         { name: 'ADMIN_PASSWORD', valueFrom: { secretKeyRef: { name: admin.secretName, key: 'password' } } },
+        { name: 'ANALYSIS_USER', value: sonarqubeAnalysis.user },
+        { name: 'ANALYSIS_PASSWORD', valueFrom: { secretKeyRef: { name: analysis.secretName, key: 'password' } } },
+        { name: 'PROJECT_KEY', value: sonarqubeAnalysis.projectKey },
+        { name: 'PROJECT_NAME', value: sonarqubeAnalysis.projectName },
       ],
       // SonarQube's first start (schema creation) can take several minutes.
       activeDeadlineSeconds: 1200,

@@ -91,6 +91,8 @@ export const contract = {
       jdbc_username: fromInfra('sonarqube-db-user'),
       jdbc_password: secret(28, RDS_SPECIAL),
       admin_password: secret(),
+      /** The pipeline's analysis user (config/sonarqube-analysis.ts); read by Jenkins' agents. */
+      analysis_password: secret(),
       monitoring_passcode: secret(),
     },
     readsFrom: [],
@@ -105,7 +107,7 @@ export const contract = {
       github_username: input('git_read_username'),
       github_token: input('git_read_token'),
     },
-    readsFrom: ['sonarqube/admin_password'],
+    readsFrom: ['sonarqube/analysis_password'],
     serviceAccounts: { 'jenkins-ssm-reader': SSM_READ, jenkins: { access: ['ecr-push'] } },
     hosts: { ui: 'jenkins' },
   },

@@ -10,9 +10,6 @@ const svc = (name: string, app: keyof typeof contract) => `${name}.${contract[ap
 /** SonarQube's web Service (chart release `sonarqube`). */
 export const sonarqubeEndpoint = { service: 'sonarqube-sonarqube', port: 9000, url: `http://${svc('sonarqube-sonarqube', 'sonarqube')}:9000` } as const;
 
-/** Jenkins' controller Service and the path SonarQube's webhook posts to. */
-export const jenkinsEndpoint = { service: 'jenkins', port: 8080, sonarWebhookUrl: `http://${svc('jenkins', 'jenkins')}:8080/sonarqube-webhook/` } as const;
-
 /**
  * Elasticsearch's HTTP Service (ECK names it `<resource>-es-http`), served over HTTPS with the
  * certificate ECK issues for it from a self-signed CA of its own.

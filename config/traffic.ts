@@ -49,7 +49,6 @@ export const INGRESS_FLOWS: readonly Flow[] = [
   { from: apiServer, to: { app: 'prometheus' }, ports: [10250], why: 'the API server to the Prometheus operator\'s PrometheusRule webhook' },
   { from: { app: 'prometheus' }, to: { app: 'django' }, ports: [8000], why: 'Prometheus scrapes gunicorn\'s /metrics' },
   { from: { app: 'jenkins' }, to: { app: 'sonarqube' }, ports: [9000], why: 'the pipeline\'s analysis and quality gate' },
-  { from: { app: 'sonarqube' }, to: { app: 'jenkins' }, ports: [8080], why: 'SonarQube\'s webhook to Jenkins' },
   { from: { app: 'fluent' }, to: { app: 'eck-stack' }, ports: [9200], why: 'Fluent Bit writes to Elasticsearch' },
   { from: { app: 'eck-operator' }, to: { app: 'eck-stack' }, ports: [9200], why: 'the ECK operator manages Elasticsearch through its API' },
 ];

@@ -5,7 +5,8 @@
  *   scraper to each ServiceMonitor target, and each app's declared run-time needs and calls of
  *   another app's Service (the convergence model's cross-app needs are among them);
  * - every flow reaches a port something in its target serves (a container port, or the port of a
- *   Service an operator makes).
+ *   Service an operator makes), and every port of a flow is used by one of those connections: an
+ *   allowance nothing needs is refused, as the NetworkPolicy would otherwise keep it open.
  * Uses are resolved to container ports, which is what a NetworkPolicy matches: a Service's
  * targetPort, by number or by the name of a container port of its app's pods.
  */
@@ -114,6 +115,9 @@ export function checkTraffic(env: string, apps: readonly AppTraffic[], flows: re
       ...target.runtimeObjects.flatMap((r) => (r.kind === 'Service' ? r.ports.filter((p): p is number => typeof p === 'number') : [])),
     ]);
     for (const p of f.ports.filter((x) => !served.has(x))) problems.push(`${env}: config/traffic.ts: flow ${peerLabel(f.from)} → ${f.to.app} port ${p} (${f.why}): nothing in ${target.namespace} serves that port`);
+    for (const p of f.ports.filter((x) => served.has(x) && !covered.some((u) => u.flow === f && u.port === x))) {
+      problems.push(`${env}: config/traffic.ts: flow ${peerLabel(f.from)} → ${f.to.app} port ${p} (${f.why}): no connection uses it; remove it, or declare the call that needs it (AddonChart \`calls\`)`);
+    }
   }
   return { uses: covered, problems };
 }

@@ -60,7 +60,7 @@ describe('infra ↔ charts contract', () => {
     };
     void typeOnly; // never called: its body is what the compiler checks
     // The same calls spelt right give the names infra creates.
-    expect([ssmParameterName('c', 'django', 'db_password'), ssmParameterName('c', 'jenkins', 'sonarqube/admin_password'), roleName('c', 'jenkins', 'jenkins'), hostName('example.com', 'prometheus', 'grafana')])
-      .toEqual(['/c/django/db_password', '/c/sonarqube/admin_password', 'c-jenkins', 'grafana.example.com']);
+    expect([ssmParameterName('c', 'django', 'db_password'), ssmParameterName('c', 'jenkins', 'sonarqube/analysis_password'), roleName('c', 'jenkins', 'jenkins'), hostName('example.com', 'prometheus', 'grafana')])
+      .toEqual(['/c/django/db_password', '/c/sonarqube/analysis_password', 'c-jenkins', 'grafana.example.com']);
   });
 });

@@ -138,6 +138,7 @@ describe.each(['dev', 'prod'])('jenkins (%s)', (env) => {
       GIT_BRANCH_NAME: 'main',
       SONAR_HOST_URL: 'http://sonarqube-sonarqube.sonarqube.svc.cluster.local:9000',
       SONAR_PROJECT_KEY: 'django_todo_project',
+      SONAR_ANALYSIS_USER: 'jenkins-analysis',
       POSTGRES_HOST_AUTH_METHOD: 'trust',
       // The image's base: the test container's image, pinned by digest.
       PYTHON_IMAGE: images.python,
@@ -145,14 +146,14 @@ describe.each(['dev', 'prod'])('jenkins (%s)', (env) => {
     // Every variable the Jenkinsfile requires is provided.
     const required = /for \(name in \[([^\]]+)\]\)/.exec(JENKINSFILE)?.[1];
     const secretVars = t.envVars.filter((e: any) => e.secretEnvVar).map((e: any) => e.secretEnvVar);
-    expect(secretVars).toEqual([{ key: 'SONARQUBE_PASSWORD', secretName: 'jenkins-pipeline', secretKey: 'SONARQUBE_PASSWORD', optional: false }]);
-    if (required) {
-      for (const name of required.match(/'([A-Z_]+)'/g)!.map((s) => s.slice(1, -1))) {
-        expect([...Object.keys(envVars), 'SONARQUBE_PASSWORD']).toContain(name);
-      }
+    // The agents get the analysis user's password, never SonarQube's admin password.
+    expect(secretVars).toEqual([{ key: 'SONAR_ANALYSIS_PASSWORD', secretName: 'jenkins-pipeline', secretKey: 'SONAR_ANALYSIS_PASSWORD', optional: false }]);
+    expect(required).toBeDefined();
+    for (const name of required!.match(/'([A-Z_]+)'/g)!.map((s) => s.slice(1, -1))) {
+      expect([...Object.keys(envVars), 'SONAR_ANALYSIS_PASSWORD']).toContain(name);
     }
     const es = find(env, 'ExternalSecret', 'jenkins-pipeline');
-    expect(es.spec.data).toEqual([expect.objectContaining({ secretKey: 'SONARQUBE_PASSWORD', remoteRef: expect.objectContaining({ key: `/${cluster}/sonarqube/admin_password` }) })]);
+    expect(es.spec.data).toEqual([expect.objectContaining({ secretKey: 'SONAR_ANALYSIS_PASSWORD', remoteRef: expect.objectContaining({ key: `/${cluster}/sonarqube/analysis_password` }) })]);
   });
 
   it('exposes Service jenkins:8080 through the ALB at jenkins.<domain>', () => {

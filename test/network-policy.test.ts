@@ -68,11 +68,10 @@ describe('the traffic graph against the rendered platform', () => {
       'load-balancers -> prometheus:3000',
       'load-balancers -> sonarqube:9000',
       'prometheus -> django:8000',
-      'sonarqube -> jenkins:8080',
     ]);
   });
 
-  it('names a connection no flow allows, and a flow to a port nothing serves', async () => {
+  it('names a connection no flow allows, a flow to a port nothing serves, and a flow nothing uses', async () => {
     const apps = await envApps('dev');
     const withoutScrape = INGRESS_FLOWS.filter((f) => !('app' in f.from && f.from.app === 'prometheus'));
     expect(checkTraffic('dev', apps, withoutScrape).problems).toEqual([
@@ -80,5 +79,10 @@ describe('the traffic graph against the rendered platform', () => {
     ]);
     const wrongPort = [...INGRESS_FLOWS, { from: { app: 'fluent' as const }, to: { app: 'eck-stack' as const }, ports: [9201], why: 'a typo' }];
     expect(checkTraffic('dev', apps, wrongPort).problems).toEqual(['dev: config/traffic.ts: flow fluent → eck-stack port 9201 (a typo): nothing in eck-stack serves that port']);
+    // An allowance no object needs (the webhook SonarQube no longer sends) keeps a port open for nothing.
+    const unused = [...INGRESS_FLOWS, { from: { app: 'sonarqube' as const }, to: { app: 'jenkins' as const }, ports: [8080], why: 'a webhook nothing sends' }];
+    expect(checkTraffic('dev', apps, unused).problems).toEqual([
+      'dev: config/traffic.ts: flow sonarqube → jenkins port 8080 (a webhook nothing sends): no connection uses it; remove it, or declare the call that needs it (AddonChart `calls`)',
+    ]);
   });
 });

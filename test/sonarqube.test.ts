@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { readRepoFile } from '../charts/lib/file-config-map';
 import { SONARQUBE_SETUP_SCRIPT } from '../charts/sonarqube';
-import { jenkinsEndpoint, sonarqubeEndpoint } from '../config/endpoints';
+import { sonarqubeEndpoint } from '../config/endpoints';
 import { images } from '../config/images';
+import { sonarqubeAnalysis } from '../config/sonarqube-analysis';
 import { findObject, manifests, renderedApps, type Obj } from './rendered';
 
 const platform = renderedApps();
@@ -73,7 +74,7 @@ describe.each(['dev', 'prod'])('sonarqube (%s)', (env) => {
     expect(ing.metadata.annotations!['alb.ingress.kubernetes.io/healthcheck-path']).toBe('/api/system/status');
   });
 
-  it('sets the admin password and the Jenkins webhook in a PostSync hook Job', () => {
+  it('sets the admin password, the pipeline\'s project and its analysis user in a PostSync hook Job', () => {
     const job = find(env, 'Job', 'sonarqube-setup');
     expect(job.metadata.annotations).toMatchObject({ 'argocd.argoproj.io/hook': 'PostSync' });
     const pod = job.spec.template.spec;
@@ -84,14 +85,21 @@ describe.each(['dev', 'prod'])('sonarqube (%s)', (env) => {
     expect(c.command).toEqual(['sh', '-c', readRepoFile(SONARQUBE_SETUP_SCRIPT, 'test')]);
     expect(c.env).toEqual([
       { name: 'SONARQUBE_URL', value: sonarqubeEndpoint.url },
-      { name: 'JENKINS_WEBHOOK_URL', value: jenkinsEndpoint.sonarWebhookUrl },
       { name: 'ADMIN_PASSWORD', valueFrom: { secretKeyRef: { name: 'sonarqube-admin', key: 'password' } } },
+      { name: 'ANALYSIS_USER', value: sonarqubeAnalysis.user },
+      { name: 'ANALYSIS_PASSWORD', valueFrom: { secretKeyRef: { name: 'sonarqube-analysis', key: 'password' } } },
+      { name: 'PROJECT_KEY', value: sonarqubeAnalysis.projectKey },
+      { name: 'PROJECT_NAME', value: sonarqubeAnalysis.projectName },
     ]);
     // Every variable the script reads and does not set itself comes from the Job.
     const assigned = new Set([...script.matchAll(/^\s*([A-Z_]+)=/gm)].map((m) => m[1]));
     const read = new Set([...script.matchAll(/\$\{?([A-Z_][A-Z0-9_]*)/g)].map((m) => m[1]!).filter((v) => !assigned.has(v)));
     expect([...read].sort()).toEqual(c.env.map((e: { name: string }) => e.name).sort());
     expect(find(env, 'ExternalSecret', 'sonarqube-admin').spec.data.map((d: any) => d.secretKey)).toEqual(['password']);
+    const cluster = env === 'prod' ? 'django-prod' : 'django-dev';
+    expect(find(env, 'ExternalSecret', 'sonarqube-analysis').spec.data).toEqual([
+      expect.objectContaining({ secretKey: 'password', remoteRef: expect.objectContaining({ key: `/${cluster}/sonarqube/analysis_password` }) }),
+    ]);
   });
 });
 
@@ -103,10 +111,9 @@ describe('sonarqube setup script', () => {
     expect(script).toContain('--data-urlencode password@-');
     expect(code.match(/curl /g)!.length).toBe(code.match(/curl -fsS/g)!.length);
   });
-  it('is idempotent: checks the current password and the webhook before changing them', () => {
-    expect(script).toMatch(/if valid "\$ADMIN_PASSWORD"; then/);
-    expect(script).toContain('api/webhooks/list');
-    expect(script).toContain('"url=$HOOK_URL"');
-    expect(jenkinsEndpoint.sonarWebhookUrl).toBe('http://jenkins.jenkins.svc.cluster.local:8080/sonarqube-webhook/');
+  // What it does against SonarQube's API: test/sonarqube-scripts.test.ts.
+  it('checks the current passwords before changing them', () => {
+    expect(script).toMatch(/if valid admin "\$ADMIN_PASSWORD"; then/);
+    expect(script).toMatch(/if valid "\$ANALYSIS_USER" "\$ANALYSIS_PASSWORD"; then/);
   });
 });

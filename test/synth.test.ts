@@ -118,8 +118,24 @@ describe('validation during synth', () => {
 describe('cross-object checks', () => {
   it('rejects an Ingress whose backend Service the app neither renders nor declares', async () => {
     const base = addons.filter((a) => ['external-secrets', 'aws-load-balancer-controller', 'cluster-config', 'external-dns'].includes(a.app));
-    // Ports the traffic graph allows into prometheus (config/traffic.ts), so only the backend is at stake.
-    const ingress = (chart: AddonChart) => new AlbIngress(chart, 'I', { app: 'prometheus', host: 'grafana', backend: { service: 'grafana', port: 3000 } });
+    // Ports the traffic graph allows into prometheus (config/traffic.ts): the UI, and a webhook on
+    // 10250 for the API server's flow, which must be used. So only the backend is at stake.
+    const ingress = (chart: AddonChart) => {
+      new AlbIngress(chart, 'I', { app: 'prometheus', host: 'grafana', backend: { service: 'grafana', port: 3000 } });
+      new ApiObject(chart, 'W', {
+        apiVersion: 'admissionregistration.k8s.io/v1',
+        kind: 'ValidatingWebhookConfiguration',
+        metadata: { name: 'widgets' },
+        webhooks: [{
+          name: 'widgets.example.com',
+          rules: [{ apiGroups: ['example.com'], apiVersions: ['v1'], operations: ['CREATE'], resources: ['widgets'] }],
+          clientConfig: { service: { namespace: 'prometheus', name: 'grafana', port: 10250 } },
+          failurePolicy: 'Ignore',
+          sideEffects: 'None',
+          admissionReviewVersions: ['v1'],
+        }],
+      });
+    };
     const declared = { runtimeObjects: [{ kind: 'Service', name: 'grafana', ports: [3000, 10250], createdBy: 'test', source: { kind: 'Ingress', name: 'grafana' } }] } as const;
     await expect(synthesize({ environments: ['dev'], addons: withAddon('prometheus', ingress, {}, base) })).rejects.toThrow('dev/prometheus: Ingress "grafana": backend Service "grafana" is not part of this app');
     await expect(synthesize({ environments: ['dev'], addons: withAddon('prometheus', ingress, declared, base) })).resolves.toBeDefined();

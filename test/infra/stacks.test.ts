@@ -229,7 +229,7 @@ describe.each(envs)('$name', (env) => {
         arn(`/${env.clusterName}/jenkins`),
         arn(`/${env.clusterName}/jenkins/*`),
       ]);
-      expect(st.find((s) => s.sid === 'ReadSharedParameters').resources).toEqual([arn(`/${env.clusterName}/sonarqube/admin_password`)]);
+      expect(st.find((s) => s.sid === 'ReadSharedParameters').resources).toEqual([arn(`/${env.clusterName}/sonarqube/analysis_password`)]);
       const kms = st.find((s) => s.sid === 'DecryptThroughSsm');
       expect(kms.actions).toEqual(['kms:Decrypt']);
       expect(kms.resources).toEqual([expect.stringMatching(/^\$\{aws_kms_key\.[^.]+\.arn\}$/)]);
