@@ -43,6 +43,24 @@ export function distPath(env: string, app: string, file: string): string {
   return `${env}/${app}/${file}`;
 }
 
+/**
+ * The CRDs of the upstream charts, once per chart version for every environment:
+ * `dist/crds/<chart>-<version>-<content hash>/`. Each app that installs a chart references its
+ * folder from its own kustomization, so the CRDs stay that app's objects (see synth/shared-crds.ts).
+ * No environment may take this name.
+ */
+export const SHARED_CRDS_DIR = 'crds';
+
+/** A shared CRD file relative to {@link DIST_DIR}: `crds/<folder>/<file>`. */
+export function sharedCrdPath(folder: string, file: string): string {
+  return `${SHARED_CRDS_DIR}/${folder}/${file}`;
+}
+
+/** How an app's kustomization (in `dist/<env>/<app>/manifests/`) names a shared CRD folder. */
+export function sharedCrdRef(folder: string): string {
+  return `../../../${SHARED_CRDS_DIR}/${folder}`;
+}
+
 /** The ApplicationSet's manifest in the argocd app folder; infra's bootstrap applies it once. */
 export const APPLICATIONSET_FILE = appFiles.manifest(`applicationset-${APPLICATIONSET_NAME}.yaml`);
 

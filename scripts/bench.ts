@@ -4,12 +4,13 @@
  * - warm in-process: median of 5 full synths of one and of all environments (dist in a temp dir)
  * - as the user runs it: median of 5 `npm run synth` and of 5 bare `node --require tsx/cjs main.ts`
  *   processes (warm cache)
- * Prints ms, objects per second and dist/ size per environment.
+ * Prints ms, objects per second, dist/ size per environment and of the shared CRD folders.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SHARED_CRDS_DIR } from '../config/argocd';
 import { environmentNames } from '../config/environments';
 import { repoRoot } from '../config/paths';
 import { synthesize } from '../synth/pipeline';
@@ -18,6 +19,7 @@ import { cliArgs } from './args';
 
 cliArgs('bench', 'npm run bench', {}, () => undefined);
 
+const kib = (bytes: number) => (bytes / 1024).toFixed(0);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function timeIt(fn: () => unknown, runs: number): Promise<number> {
@@ -37,15 +39,17 @@ async function main(): Promise<void> {
     const cold = await timeIt(() => synthToDist({ distDir: join(scratch, 'cold'), cacheDir: coldCache }), 1);
     const result = await synthesize();
     const objects = result.apps.reduce((n, a) => n + a.objects.length, 0);
+    const files = [...distFiles(result)];
+    const distBytes = (prefix: string) => files.filter(([p]) => p.startsWith(prefix)).reduce((k, [, c]) => k + Buffer.byteLength(c), 0);
     console.log(`cold synth, all environments (empty cache, helm renders every chart): ${cold.toFixed(0)} ms`);
 
     for (const env of environmentNames) {
       const ms = await timeIt(() => synthToDist({ distDir: join(scratch, 'warm'), environments: [env] }), 5);
       const apps = result.apps.filter((a) => a.env === env);
       const n = apps.reduce((k, a) => k + a.objects.length, 0);
-      const bytes = [...distFiles({ ...result, apps })].reduce((k, [, c]) => k + Buffer.byteLength(c), 0);
-      console.log(`warm synth ${env}: ${ms.toFixed(0)} ms median of 5, ${n} objects (${Math.round(n / (ms / 1000))} objects/s), dist/${env} ${(bytes / 1024).toFixed(0)} KiB`);
+      console.log(`warm synth ${env}: ${ms.toFixed(0)} ms median of 5, ${n} objects (${Math.round(n / (ms / 1000))} objects/s), dist/${env} ${kib(distBytes(`${env}/`))} KiB`);
     }
+    console.log(`dist/${SHARED_CRDS_DIR} (every chart version's CRDs, once for all environments): ${kib(distBytes(`${SHARED_CRDS_DIR}/`))} KiB`);
     const all = await timeIt(() => synthToDist({ distDir: join(scratch, 'warm') }), 5);
     console.log(`warm synth, all environments, in-process: ${all.toFixed(0)} ms median of 5, ${objects} objects (${Math.round(objects / (all / 1000))} objects/s)`);
 

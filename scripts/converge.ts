@@ -17,6 +17,7 @@ import { changedAtRevision } from '../converge/git-tree';
 import { formatTimeline, GRAPH_DOC, graphDocument } from '../converge/report';
 import { repoRoot } from '../config/paths';
 import { synthesize } from '../synth/pipeline';
+import { effectiveEnvTree } from '../synth/shared-crds';
 import { distFiles } from '../synth/synth-to-dist';
 import { cliArgs, nameList } from './args';
 
@@ -34,7 +35,7 @@ async function main(): Promise<number> {
   for (const model of result.models) {
     const apps = result.apps.filter((a) => a.env === model.env);
     console.log(formatTimeline(model, apps, opts.verbose), '\n');
-    const after = new Map([...files].filter(([p]) => p.startsWith(`${model.env}/`)).map(([p, c]) => [p.slice(model.env.length + 1), c]));
+    const after = effectiveEnvTree(model.env, files);
     let before: Map<string, string>;
     try {
       before = changedAtRevision(repoRoot, opts.since, model.env, after);

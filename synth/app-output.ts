@@ -5,7 +5,7 @@
 import type { AddonChart, AddonClass, NamespacePodSecurity, PublishedImage, RuntimeNeed, RuntimeObject, ServiceCall } from '../charts/lib/addon-chart';
 import type { PolicyWaiver } from '../charts/lib/policy-waiver';
 import { UpstreamChart } from '../charts/lib/upstream-chart';
-import { appFiles } from '../config/argocd';
+import { appFiles, sharedCrdRef } from '../config/argocd';
 import { chartRepositories } from '../config/chart-versions';
 import { BUILTIN_NAMESPACES } from '../config/cluster-baseline';
 import { podSecurityLabels } from '../config/pod-security';
@@ -16,7 +16,9 @@ import { environmentObjects } from './environment-objects';
 import type { KubeObject } from './kube-object';
 import { factsOf, fileName, type KindScopes, type ObjectFacts, toYaml } from './objects';
 import { Problems } from './problems';
+import { kustomizationYaml } from './kustomization';
 import type { RenderedRelease } from './render';
+import { type SharedCrdFolder, sharedCrdFolder } from './shared-crds';
 import type { ValidationMemo } from './validation-memo';
 
 /** One app of one environment, as written to dist/<env>/<app>/. */
@@ -28,6 +30,8 @@ export interface AppOutput {
   readonly dependsOn: readonly string[];
   /** What app.json holds. */
   readonly params: AppParams;
+  /** The upstream chart's CRDs, in a folder shared by every environment (synth/shared-crds.ts). */
+  readonly sharedCrds?: SharedCrdFolder;
   /** Files relative to the app folder (manifests/..., values/..., app.json). */
   readonly files: Readonly<Record<string, string>>;
   readonly objects: readonly ObjectFacts[];
@@ -61,13 +65,19 @@ export function appOutput(env: EnvironmentConfig, chart: AddonChart, layers: str
   for (const obj of own) placeObject(obj, chart.namespace, where, { files, objects, problems, ...ctx });
 
   const upstream = UpstreamChart.of(chart)?.request;
+  const rendered = upstream ? releases.find((r) => r.request === upstream) : undefined;
+  const crdFiles = new Set((rendered?.objects ?? []).filter((o) => o.kind === 'CustomResourceDefinition').map((o) => o.file));
+  const sharedCrds = upstream && rendered && crdFiles.size > 0
+    ? sharedCrdFolder(upstream.chart, upstream.version, Object.fromEntries(Object.entries(rendered.files).filter(([f]) => crdFiles.has(f))))
+    : undefined;
   const params: AppParams = {
     name: chart.app,
     namespace: chart.namespace,
     dependsOn: chartDependencies(chart),
     syncOptions: chart.syncOptions,
     ignoreDifferences: chart.ignoreDifferences,
-    source: chart.sourceType,
+    // A kustomization is what lets the app's folder reference the shared CRD folder.
+    source: sharedCrds ? 'kustomize' : chart.sourceType,
     ...(chart.imageUpdater ? { imageUpdater: chart.imageUpdater } : {}),
     ...(BUILTIN_NAMESPACES.includes(chart.namespace) ? {} : { namespaceLabels: podSecurityLabels(chart.podSecurity.level, env.kubernetesVersion) }),
     ...(upstream
@@ -87,9 +97,9 @@ export function appOutput(env: EnvironmentConfig, chart: AddonChart, layers: str
   };
   if (upstream) {
     files[appFiles.values(upstream.release)] = toYaml(upstream.values);
-    const rendered = releases.find((r) => r.request === upstream);
     if (rendered) {
       for (const [file, content] of Object.entries(rendered.files)) {
+        if (crdFiles.has(file)) continue;
         if (files[appFiles.manifest(file)] !== undefined) problems.add(`${where}: ${file} is produced both by the chart and by ${upstream.chart}@${upstream.version} (two owners)`);
         files[appFiles.manifest(file)] = content;
       }
@@ -97,7 +107,7 @@ export function appOutput(env: EnvironmentConfig, chart: AddonChart, layers: str
     }
   }
   problems.throwIfAny();
-  if (chart.sourceType === 'kustomize') files[appFiles.kustomization] = kustomization(files);
+  if (params.source === 'kustomize') files[appFiles.kustomization] = kustomization(files, sharedCrds);
   files[appFiles.appJson] = `${JSON.stringify(params, null, 2)}\n`;
   return {
     env: env.name,
@@ -106,6 +116,7 @@ export function appOutput(env: EnvironmentConfig, chart: AddonChart, layers: str
     layer: params.layer,
     dependsOn: params.dependsOn,
     params,
+    ...(sharedCrds ? { sharedCrds } : {}),
     files: sortKeys(files),
     objects: objects.sort((a, b) => a.file.localeCompare(b.file)),
     runtimeObjects: chart.runtimeObjects,
@@ -150,17 +161,17 @@ export function addEnvironmentObjects(env: EnvironmentConfig, apps: AppOutput[],
     const files: Record<string, string> = { ...target.files };
     const objects = [...target.objects];
     for (const obj of extra.objects) placeObject(obj, target.namespace, `${env.name}/${extra.app}`, { files, objects, problems, ...ctx });
-    if (target.params.source === 'kustomize') files[appFiles.kustomization] = kustomization(files);
+    if (target.params.source === 'kustomize') files[appFiles.kustomization] = kustomization(files, target.sharedCrds);
     apps[i] = { ...target, files: sortKeys(files), objects: objects.sort((a, b) => a.file.localeCompare(b.file)) };
   }
   problems.throwIfAny();
 }
 
-/** A kustomization listing every manifest, so Argo CD builds the folder as a Kustomize source. */
-function kustomization(files: Readonly<Record<string, string>>): string {
+/** A kustomization listing every manifest (and the shared CRD folder), so Argo CD builds the folder as a Kustomize source. */
+function kustomization(files: Readonly<Record<string, string>>, crds: SharedCrdFolder | undefined): string {
   const prefix = appFiles.manifest('');
   const resources = Object.keys(files).filter((f) => f.startsWith(prefix) && f !== appFiles.kustomization).map((f) => f.slice(prefix.length)).sort();
-  return toYaml({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources });
+  return kustomizationYaml(crds ? [...resources, sharedCrdRef(crds.folder)] : resources);
 }
 
 function chartDependencies(chart: AddonChart): string[] {

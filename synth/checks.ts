@@ -9,6 +9,7 @@ import type { EnvironmentConfig } from '../config/types';
 import { objectId, type ObjectFacts } from './objects';
 import type { LocatedFinding } from './policy/report';
 import { Problems } from './problems';
+import { CRD_SYNC_WAVE } from './shared-crds';
 
 interface AppObjects {
   readonly app: string;
@@ -44,6 +45,9 @@ export function checkEnvironment(env: EnvironmentConfig, apps: readonly AppObjec
     const finding = (check: LocatedFinding['check'], object: ObjectFacts, message: string) => findings.push({ app: app.app, object, check, message });
     for (const o of app.objects) {
       const id = objectId(o);
+      if (o.kind !== 'CustomResourceDefinition' && o.sync.phase === 'Sync' && o.sync.wave <= CRD_SYNC_WAVE) {
+        problems.add(`${where}: ${o.kind} "${o.name}": sync wave ${o.sync.wave} is at or before the CRDs' wave ${CRD_SYNC_WAVE}, which comes first in every app (synth/shared-crds.ts)`);
+      }
       const other = owners.get(id);
       if (other && other !== app.app) problems.add(`${where}: ${o.kind} "${o.name}" is also rendered by ${other} (two owners)`);
       owners.set(id, app.app);

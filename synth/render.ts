@@ -16,6 +16,7 @@ import { readCacheFile, removeDeadTemporaries, tempNameOf, writeCacheFile } from
 import { verifiedChart, type ChartLock, sha256 } from './chart-lock';
 import { type Helm, runHelm } from './helm';
 import { factsOf, fileName, type KindScopes, type ObjectFacts, toYaml } from './objects';
+import { annotateCrd } from './shared-crds';
 import type { KubeObject } from './kube-object';
 import { SynthError } from './problems';
 import { validateObject } from './schema-validate';
@@ -229,6 +230,7 @@ function normalise(r: ReleaseRequest, output: string, scopes: KindScopes): Cache
       continue;
     }
     dropNulls(o);
+    if (o.kind === 'CustomResourceDefinition') annotateCrd(o);
     if (!scopes.isClusterScoped(o.apiVersion, o.kind) && o.metadata.namespace === undefined) o.metadata.namespace = r.namespace;
     const id = `${o.kind} "${o.metadata.name}"`;
     if (o.kind === 'Secret' && o.apiVersion === 'v1' && (hasEntries(o.data) || hasEntries(o.stringData))) {

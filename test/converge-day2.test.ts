@@ -11,6 +11,7 @@ import { day2, type EnvTree } from '../converge/day2';
 import { blobId, changedAtRevision } from '../converge/git-tree';
 import { repoRoot } from '../config/paths';
 import type { SynthResult } from '../synth/pipeline';
+import { effectiveEnvTree } from '../synth/shared-crds';
 import { distFiles } from '../synth/synth-to-dist';
 import { tempDir } from './helpers';
 import { renderPlatform } from './rendered';
@@ -19,7 +20,7 @@ let platform: SynthResult;
 let tree: Map<string, string>;
 beforeAll(async () => {
   platform = await renderPlatform();
-  tree = new Map([...distFiles(platform)].filter(([p]) => p.startsWith('dev/')).map(([p, c]) => [p.slice(4), c]));
+  tree = effectiveEnvTree('dev', distFiles(platform));
 });
 
 const without = (t: EnvTree, drop: (path: string) => boolean) => new Map([...t].filter(([p]) => !drop(p)));

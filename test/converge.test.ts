@@ -91,7 +91,7 @@ describe('planted breaks', () => {
   it('a custom resource whose CRD comes in a later step', () => {
     const es: KubeObject = { apiVersion: 'elasticsearch.k8s.elastic.co/v1', kind: 'Elasticsearch', metadata: { name: 'early', namespace: 'kube-system' }, spec: { version: '8.14.0', nodeSets: [] } };
     expect(problemsOf('dev', plant('dev', 'cluster-config', es))).toEqual([
-      'dev/cluster-config: Elasticsearch "early": needs the API elasticsearch.k8s.elastic.co/v1 Elasticsearch (apiVersion): provided by eck-operator\'s CRD elasticsearches.elasticsearch.k8s.elastic.co, ready only in step 4, but it is applied in step 1',
+      'dev/cluster-config: Elasticsearch "early": needs the API elasticsearch.k8s.elastic.co/v1 Elasticsearch (apiVersion): provided by eck-operator\'s CRD elasticsearches.elasticsearch.k8s.elastic.co, ready only in step 4, Sync wave -10, but it is applied in step 1',
     ]);
   });
 

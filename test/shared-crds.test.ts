@@ -1,0 +1,111 @@
+/**
+ * CRDs once (synth/shared-crds.ts): each chart's CRDs are written once for every environment, stay
+ * the objects of the app that installs the chart, come first in its sync, and a change of layout
+ * removes nothing from a running cluster.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parse, parseAllDocuments } from 'yaml';
+import { appFiles, SHARED_CRDS_DIR } from '../config/argocd';
+import { environmentName } from '../config/schema';
+import { day2 } from '../converge/day2';
+import type { SynthResult } from '../synth/pipeline';
+import { annotateCrd, CRD_SYNC_WAVE, effectiveEnvTree, referencedFolders } from '../synth/shared-crds';
+import { distFiles } from '../synth/synth-to-dist';
+import { tempDir } from './helpers';
+import { renderPlatform } from './rendered';
+
+const kubectl = '/usr/bin/kubectl';
+let platform: SynthResult;
+let files: Map<string, string>;
+beforeAll(async () => {
+  platform = await renderPlatform();
+  files = distFiles(platform);
+});
+const crdFiles = () => [...files.keys()].filter((p) => /\/customresourcedefinition-[^/]+\.yaml$/.test(p));
+
+describe('shared CRD folders', () => {
+  it('write each CRD once, under dist/crds/, for both environments', () => {
+    const all = crdFiles();
+    expect(all.every((p) => p.startsWith(`${SHARED_CRDS_DIR}/`))).toBe(true);
+    const crds = platform.apps.filter((a) => a.env === 'prod').flatMap((a) => a.objects.filter((o) => o.kind === 'CustomResourceDefinition'));
+    expect(all).toHaveLength(crds.length);
+    expect(all.length).toBeGreaterThan(50);
+    // Names say which chart version they belong to; the hash tells contents apart.
+    const folders = [...new Set(all.map((p) => p.split('/')[1]!))];
+    expect(folders).toContain(folders.find((f) => /^kube-prometheus-stack-58\.5\.3-[0-9a-f]{10}$/.test(f)));
+  });
+
+  it('are referenced by the app that installs the chart, in each environment, which stays their owner', () => {
+    for (const app of platform.apps.filter((a) => a.sharedCrds)) {
+      const kustomization = app.files[appFiles.kustomization]!;
+      expect(referencedFolders(kustomization), `${app.env}/${app.app}`).toEqual([app.sharedCrds!.folder]);
+      expect(app.params.source).toBe('kustomize');
+      expect(app.objects.filter((o) => o.kind === 'CustomResourceDefinition').length).toBe(Object.keys(app.sharedCrds!.files).length - 1);
+    }
+    const byFolder = (env: string) => new Map(platform.apps.filter((a) => a.env === env && a.sharedCrds).map((a) => [a.app, a.sharedCrds!.folder]));
+    expect(byFolder('dev')).toEqual(byFolder('prod'));
+  });
+
+  it('put every CRD in a wave before the rest of its app, server-side applied when too large for client-side apply', () => {
+    for (const path of crdFiles()) {
+      const crd = parse(files.get(path)!);
+      expect(crd.metadata.annotations['argocd.argoproj.io/sync-wave'], path).toBe(String(CRD_SYNC_WAVE));
+      const ssa = crd.metadata.annotations['argocd.argoproj.io/sync-options'] === 'ServerSideApply=true';
+      // Client-side apply copies the object into an annotation; all annotations must fit in 256 KiB.
+      expect(ssa, path).toBe(Buffer.byteLength(JSON.stringify(crd)) > 255 * 1024);
+    }
+    expect(crdFiles().filter((p) => files.get(p)!.includes('ServerSideApply=true')).map((p) => p.split('/').pop()).sort()).toEqual([
+      'customresourcedefinition-alertmanagers.monitoring.coreos.com.yaml',
+      'customresourcedefinition-prometheusagents.monitoring.coreos.com.yaml',
+      'customresourcedefinition-prometheuses.monitoring.coreos.com.yaml',
+      'customresourcedefinition-thanosrulers.monitoring.coreos.com.yaml',
+    ]);
+    const big = { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'big', annotations: { 'argocd.argoproj.io/sync-options': 'Replace=false' } }, spec: { x: 'y'.repeat(262_000) } };
+    annotateCrd(big);
+    expect(big.metadata.annotations).toEqual({ 'argocd.argoproj.io/sync-options': 'Replace=false,ServerSideApply=true', 'argocd.argoproj.io/sync-wave': '-10' });
+  });
+
+  it('reserve the crds folder name: no environment can take it', () => {
+    expect(environmentName.options as readonly string[]).not.toContain(SHARED_CRDS_DIR);
+  });
+});
+
+describe.skipIf(!existsSync(kubectl))('an app folder built as Argo CD builds it', () => {
+  it('gives kustomize exactly the app\'s objects, CRDs included', () => {
+    const dist = tempDir('dist-');
+    for (const [path, content] of files) {
+      mkdirSync(dirname(join(dist, path)), { recursive: true });
+      writeFileSync(join(dist, path), content);
+    }
+    // One build per environment of a kustomization over its apps: what each app's folder yields, together.
+    for (const env of ['dev', 'prod']) {
+      const apps = platform.apps.filter((a) => a.env === env && a.sharedCrds);
+      const root = join(dist, `all-${env}`);
+      mkdirSync(root);
+      writeFileSync(join(root, 'kustomization.yaml'), `resources:\n${apps.map((a) => `  - ../${env}/${a.app}/${appFiles.manifests}\n`).join('')}`);
+      const built = parseAllDocuments(execFileSync(kubectl, ['kustomize', root], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }))
+        .map((d) => d.toJS() as { kind: string; metadata: { name: string } }).map((o) => `${o.kind}/${o.metadata.name}`).sort();
+      expect(built, env).toEqual(apps.flatMap((a) => a.objects.map((o) => `${o.kind}/${o.name}`)).sort());
+    }
+  });
+});
+
+describe('moving CRDs into the shared folder, on a running cluster', () => {
+  it('prunes nothing: each app still owns the same CRDs', () => {
+    const after = effectiveEnvTree('dev', files);
+    // The layout before: every CRD inside its app's folder, no kustomization for directory apps.
+    const before = new Map<string, string>();
+    for (const [path, content] of after) {
+      if (path.endsWith(`/${appFiles.kustomization}`) && !path.startsWith('django/')) continue;
+      before.set(path, content);
+    }
+    const rendered = new Set(platform.apps.filter((a) => a.env === 'dev').flatMap((a) => a.objects.map((o) => `${o.apiVersion}/${o.kind}`)));
+    expect(day2('dev', before, after, rendered)).toEqual({ removals: [], problems: [] });
+    // Dropping a shared folder from an app is seen as removing its CRDs.
+    const lost = new Map([...after].filter(([p]) => !p.startsWith('eck-operator/manifests/customresourcedefinition-')));
+    expect(day2('dev', after, lost, rendered).problems[0]).toMatch(/^dev\/eck-operator: removing CRD [a-z0-9.]+ deletes every/);
+  });
+});
