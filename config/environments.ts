@@ -103,7 +103,7 @@ const environments: Readonly<Record<EnvironmentName, EnvironmentConfig>> = {
   },
 };
 
-export const environmentNames = Object.keys(environments).sort() as EnvironmentName[];
+export const environmentNames = Object.keys(environments).sort();
 
 /**
  * Returns the validated config of one environment; an unknown name or invalid field throws.

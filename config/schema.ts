@@ -8,6 +8,7 @@
  * Adding a field: add it here (with its doc comment); the type follows.
  */
 import { z } from 'zod';
+import { SHARED_CRDS_DIR } from './argocd';
 import { chartNames } from './chart-versions';
 import { BOOTSTRAP_IMAGE_TAG } from './images';
 import { dnsLabel, intAtLeast, listOf, mapOf, matching, recordOf, strictObject } from './schema-kit';
@@ -20,8 +21,12 @@ const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]{2,63}
 const SEMVER = /^\d+\.\d+\.\d+([-+][0-9A-Za-z.+-]+)?$/;
 const DURATION = /^\d+(ms|s|m|h|d|w|y)$/;
 
-/** The environments this repository renders. Adding one: extend this list and `environments.ts`. */
-export const environmentName = z.enum(['dev', 'prod']);
+/**
+ * An environment's name: its folder under dist/ and its key in `environments.ts`. A DNS label of at
+ * most 20 characters; `crds` is taken by the shared CRD folders (config/argocd.ts).
+ */
+export const environmentName = matching(/^(?=.{1,20}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'a DNS label of at most 20 characters')
+  .refine((name) => name !== SHARED_CRDS_DIR, { error: `must not be "${SHARED_CRDS_DIR}", the shared CRD folder of dist/` });
 
 /** Where ExternalDNS writes records and how the ACM certificate is validated. */
 export const dnsProvider = z.discriminatedUnion('kind', [

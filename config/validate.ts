@@ -28,6 +28,7 @@ export function validateEnvironment(raw: unknown, name: string): EnvironmentConf
   const parsed = parseWith(environmentConfig, raw);
   if (parsed.value === undefined) throw new EnvironmentError(name, parsed.problems);
   const problems = crossFieldProblems(parsed.value);
+  if (parsed.value.name !== name) problems.unshift({ field: 'name', message: `must be "${name}", the environment's key (its dist/ folder)` });
   if (problems.length > 0) throw new EnvironmentError(name, problems);
   return parsed.value;
 }

@@ -5,6 +5,7 @@
  * - as the user runs it: median of 5 `npm run synth` and of 5 bare `node --require tsx/cjs main.ts`
  *   processes (warm cache)
  * Prints ms, objects per second, dist/ size per environment and of the shared CRD folders.
+ * `--scale` instead times synth over 2, 10 and 50 generated environments (scripts/bench-scale.ts).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -16,8 +17,9 @@ import { repoRoot } from '../config/paths';
 import { synthesize } from '../synth/pipeline';
 import { distFiles, synthToDist } from '../synth/synth-to-dist';
 import { cliArgs } from './args';
+import { scaleBench } from './bench-scale';
 
-cliArgs('bench', 'npm run bench', {}, () => undefined);
+const { scale } = cliArgs('bench', 'npm run bench [-- --scale]', { scale: { type: 'boolean' } }, (v) => ({ scale: v.scale === true }));
 
 const kib = (bytes: number) => (bytes / 1024).toFixed(0);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -67,7 +69,7 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((e: Error) => {
+(scale ? scaleBench().then(() => undefined) : main()).catch((e: Error) => {
   console.error(e.message);
   process.exit(1);
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { environmentNames, environmentSources, loadEnvironment } from '../config/environments';
 import { parseImageRef } from '../config/image-ref';
+import { scaledEnvironments } from '../scripts/bench-scale';
 import type { EnvironmentConfig } from '../config/types';
 import { EnvironmentError, validateEnvironment } from '../config/validate';
 
@@ -15,6 +16,23 @@ describe('environment config', () => {
   it('names the known environments for an unknown one', () => {
     expect(() => loadEnvironment('staging')).toThrow('unknown environment "staging" (known: dev, prod)');
     expect(() => loadEnvironment('toString')).toThrow('unknown environment "toString"');
+  });
+
+  it('refuses an environment name that is not a short DNS label, the shared CRD folder, or not its key', () => {
+    const named = (name: string) => () => validateEnvironment({ ...loadEnvironment('prod'), name }, name);
+    expect(named('Staging')).toThrow('environment "Staging": field "name": must be a DNS label of at most 20 characters, got "Staging"');
+    expect(named('a-very-long-environment')).toThrow('field "name": must be a DNS label of at most 20 characters');
+    expect(named('crds')).toThrow('environment "crds": field "name": must not be "crds", the shared CRD folder of dist/');
+    expect(named('staging')).not.toThrow();
+    expect(() => validateEnvironment(loadEnvironment('prod'), 'staging')).toThrow('environment "staging": field "name": must be "staging", the environment\'s key (its dist/ folder)');
+  });
+
+  it('generates valid copies of prod for the scale bench, each with its own name, cluster and domain', () => {
+    const configs = scaledEnvironments(12);
+    const loaded = Object.keys(configs).map((name) => loadEnvironment(name, configs));
+    expect(loaded.map((e) => e.name)).toEqual(Array.from({ length: 12 }, (_, i) => `scale-${String(i + 1).padStart(2, '0')}`));
+    for (const key of ['clusterName', 'domain'] as const) expect(new Set(loaded.map((e) => e[key])).size).toBe(12);
+    expect(loaded[0]).toEqual({ ...loadEnvironment('prod'), name: 'scale-01', clusterName: 'django-scale-01', domain: 'scale-01.example.com' });
   });
 
   it('pins the seed chart versions', () => {

@@ -9,7 +9,6 @@ import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
 import { appFiles, SHARED_CRDS_DIR } from '../config/argocd';
-import { environmentName } from '../config/schema';
 import { day2 } from '../converge/day2';
 import type { SynthResult } from '../synth/pipeline';
 import { annotateCrd, CRD_SYNC_WAVE, effectiveEnvTree, referencedFolders } from '../synth/shared-crds';
@@ -68,9 +67,6 @@ describe('shared CRD folders', () => {
     expect(big.metadata.annotations).toEqual({ 'argocd.argoproj.io/sync-options': 'Replace=false,ServerSideApply=true', 'argocd.argoproj.io/sync-wave': '-10' });
   });
 
-  it('reserve the crds folder name: no environment can take it', () => {
-    expect(environmentName.options as readonly string[]).not.toContain(SHARED_CRDS_DIR);
-  });
 });
 
 describe.skipIf(!existsSync(kubectl))('an app folder built as Argo CD builds it', () => {
