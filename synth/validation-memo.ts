@@ -14,8 +14,11 @@ export class ValidationMemo {
   private readonly known: Set<string>;
   private readonly added = new Set<string>();
 
-  /** `warn` is told when the memo file is damaged (it is then discarded: objects are validated again). */
-  constructor(cacheDir: string, codeVersion: string, warn: (line: string) => void = () => {}) {
+  /**
+   * `warn` is told when the memo file is damaged (it is then discarded: objects are validated again).
+   * `validateOne` checks an object the memo does not know. @default strict schema validation
+   */
+  constructor(cacheDir: string, codeVersion: string, warn: (line: string) => void = () => {}, private readonly validateOne: (obj: object) => SchemaProblem[] = validateObject) {
     this.file = join(cacheDir, 'validated', `${codeVersion}.json`);
     const isHashList = (v: unknown) => (Array.isArray(v) && v.every((h) => typeof h === 'string') ? undefined : 'not a list of hashes');
     this.known = new Set(readCacheFile<string[]>(this.file, 'validation memo', isHashList, warn) ?? []);
@@ -25,7 +28,7 @@ export class ValidationMemo {
   validate(obj: object): SchemaProblem[] {
     const key = sha256(JSON.stringify(obj));
     if (this.known.has(key)) return [];
-    const problems = validateObject(obj);
+    const problems = this.validateOne(obj);
     if (problems.length === 0) this.added.add(key);
     return problems;
   }

@@ -1,6 +1,8 @@
 /**
  * The whole platform as synth renders it (real vendored charts, all addons, dev and prod), for
- * tests that assert on the objects of one app. Rendered once per test file.
+ * tests that assert on the objects of one app. Rendered once per vitest worker: test files share
+ * their worker's modules (vitest.config.mts `isolate: false`), so every file of a worker reads the
+ * same render.
  */
 import { parse } from 'yaml';
 import { beforeAll } from 'vitest';

@@ -236,7 +236,7 @@ describe('imports/schemas', () => {
     const { importSchemas } = await import('../scripts/import-schemas');
     const out = mkdtempSync(path.join(tmpdir(), 'schemas-'));
     try {
-      importSchemas(out);
+      await importSchemas(out);
       const committed = path.join(repoRoot, 'imports', 'schemas');
       expect(readdirSync(out).sort()).toEqual(readdirSync(committed).sort());
       for (const file of readdirSync(committed)) {
