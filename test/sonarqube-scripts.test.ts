@@ -62,7 +62,7 @@ const token = (action: string, overrides: Record<string, string> = {}) =>
     SQ_TOKEN_NAME: 'jenkins-ci',
     SONAR_ANALYSIS_USER: USER,
     SONAR_ANALYSIS_PASSWORD: ANALYSIS_PASSWORD,
-    SONAR_POLL_SECONDS: '1',
+    SONAR_POLL_SECONDS: '0.2',
     ...overrides,
   });
 
@@ -160,7 +160,7 @@ describe('pipeline token (sonar-token.sh)', () => {
   });
 
   it('waits until SonarQube accepts the user, so a build that starts before the setup Job still analyses', async () => {
-    const later = setTimeout(() => void setup(), 1500);
+    const later = setTimeout(() => void setup(), 500);
     const r = await token('mint', { SONAR_WAIT_SECONDS: '30' });
     clearTimeout(later);
     expect(r.code).toBe(0);
@@ -169,9 +169,9 @@ describe('pipeline token (sonar-token.sh)', () => {
   });
 
   it('gives up after SONAR_WAIT_SECONDS with a message that names the setup Job', async () => {
-    const r = await token('mint', { SONAR_WAIT_SECONDS: '2' });
+    const r = await token('mint', { SONAR_WAIT_SECONDS: '1' });
     expect(r.code).not.toBe(0);
-    expect(r.stderr).toContain(`did not accept user ${USER} within 2s`);
+    expect(r.stderr).toContain(`did not accept user ${USER} within 1s`);
     expect(r.stderr).toContain('sonarqube-setup');
   });
 
