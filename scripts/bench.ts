@@ -2,8 +2,8 @@
  * npm run bench: synth timings for the record (not a test).
  * - cold: empty render cache (helm renders every chart), in-process, all environments
  * - warm in-process: median of 5 full synths of one and of all environments (dist in a temp dir)
- * - as the user runs it: median of 5 `npm run synth` and of 5 bare `node --require tsx/cjs main.ts`
- *   processes (warm cache)
+ * - as the user runs it: median of 5 `npm run synth` and of 5 bare `node tools/run-bundled.cjs main.ts`
+ *   processes (the command of `npm run synth`; warm caches, bundle included)
  * Prints ms, objects per second, dist/ size per environment and of the shared CRD folders.
  */
 import { spawnSync } from 'node:child_process';
@@ -58,8 +58,8 @@ async function main(): Promise<void> {
       const r = spawnSync(cmd, [...args, '--dist', join(scratch, 'cli')], { cwd: repoRoot, encoding: 'utf8' });
       if (r.status !== 0) throw new Error(r.stderr);
     }, 5);
-    const node = await run(process.execPath, ['--require', 'tsx/cjs', 'main.ts']);
-    console.log(`warm synth, all environments, as a process (node --require tsx/cjs main.ts): ${node.toFixed(0)} ms median of 5`);
+    const node = await run(process.execPath, ['tools/run-bundled.cjs', 'main.ts']);
+    console.log(`warm synth, all environments, as a process (node tools/run-bundled.cjs main.ts): ${node.toFixed(0)} ms median of 5`);
     const npm = await run('npm', ['run', '--silent', 'synth', '--']);
     console.log(`warm synth, all environments, as typed (npm run synth): ${npm.toFixed(0)} ms median of 5`);
   } finally {
