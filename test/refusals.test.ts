@@ -52,7 +52,16 @@ describe('1. a failure while swapping environment folders', () => {
       },
     }) as unknown as DistFs;
     const swap = join(dirname(dist), '.dist-swap');
-    await refused({ fs: immutableProd }, `writing ${dist} failed, every environment folder is as it was: EPERM: operation not permitted, rename '${join(dist, 'prod')}' -> '${join(swap, 'old', 'prod')}'`);
+    // A stray file, so that the run has something to write (a run that would change nothing touches nothing).
+    const stray = join(dist, 'dev', 'stray.yaml');
+    fs.writeFileSync(stray, 'stray: 1\n');
+    before = tree(dist);
+    try {
+      await refused({ fs: immutableProd }, `writing ${dist} failed, every environment folder is as it was: EPERM: operation not permitted, rename '${join(dist, 'prod')}' -> '${join(swap, 'old', 'prod')}'`);
+    } finally {
+      rmSync(stray, { force: true });
+      before = tree(dist);
+    }
   });
 });
 

@@ -4,7 +4,7 @@
  * mtimes say. A tiny project in a temp folder stands in for the repository.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -49,10 +49,33 @@ describe('run-bundled', () => {
   it('does not rebuild while nothing changed', () => {
     const root = project();
     start(root);
-    const inodes = () => bundleFiles(root).map((f) => statSync(join(root, 'cache', 'bundle', f)).ino);
+    // The manifest may be rewritten with the inputs' stat stamps; the bundle and its code cache are not.
+    const inodes = () => bundleFiles(root).filter((f) => f !== 'main.json').map((f) => statSync(join(root, 'cache', 'bundle', f)).ino);
     const before = inodes();
     expect(start(root).stdout).toBe('one lib word.ts \n');
     expect(inodes()).toEqual(before);
+  });
+
+  it('rebuilds when an input is removed, and when an added file that shadowed it is removed again', () => {
+    const root = project();
+    writeFileSync(join(root, 'lib', 'word.tsx'), "export const word = 'tsx';\nexport const where = 'here';\n");
+    expect(start(root).stdout).toBe('tsx here \n');
+    rmSync(join(root, 'lib', 'word.tsx'));
+    expect(start(root).stdout).toBe('one lib word.ts \n');
+    rmSync(join(root, 'lib', 'word.ts'));
+    expect(start(root)).toMatchObject({ status: 1, stderr: expect.stringMatching(/^cannot bundle main\.ts:\n.*Could not resolve "\.\/lib\/word"/) });
+  });
+
+  it('gives the bundle its hash (the code version of recorded runs), a new one after an edit', () => {
+    const root = project();
+    const file = join(root, 'lib', 'word.ts');
+    writeFileSync(file, `${readFileSync(file, 'utf8')}console.log(String((globalThis as any)[Symbol.for('gitops.bundle')]));\n`);
+    const hash = () => start(root).stdout.split('\n')[0]!;
+    const first = hash();
+    expect(first).toMatch(/^[0-9a-f]{64}$/);
+    expect(hash()).toBe(first);
+    writeFileSync(file, readFileSync(file, 'utf8').replace("'one'", "'two'"));
+    expect(hash()).not.toBe(first);
   });
 
   it('picks up an edit that keeps the size and the mtime, and drops the old bundle', () => {

@@ -30,15 +30,16 @@ function stampOf(/** @type {string} */ file) {
 }
 
 /**
- * Whether `file` holds the bytes hashing to `hash`; `stamps[key]` vouches when it matches. A file that
- * hashed the same under another stamp gets it recorded there (and `refreshed.value` set, to save them).
+ * Whether `file` holds the bytes hashing to `hash`; `stamps[key]` vouches when it holds the file's
+ * stamp with that hash. A file that hashed the same gets its stamp recorded there (and
+ * `refreshed.value` set, so the caller saves them).
  */
 function holds(/** @type {string} */ file, /** @type {string} */ hash, /** @type {Record<string, string>} */ stamps, /** @type {string} */ key, refreshed = { value: false }) {
   // Stamped before hashing: an edit in between changes the file's ctime, so the next check hashes again.
   const stamp = stampOf(file);
-  if (stamp !== '' && stamps[key] === stamp) return true;
+  if (stamp !== '' && stamps[key] === `${stamp} ${hash}`) return true;
   if (fileHash(file) !== hash) return false;
-  if (stamp !== '') [stamps[key], refreshed.value] = [stamp, true];
+  if (stamp !== '') [stamps[key], refreshed.value] = [`${stamp} ${hash}`, true];
   return true;
 }
 
