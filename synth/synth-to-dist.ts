@@ -68,14 +68,16 @@ function unchangedSinceRecord(memo: RunMemo, distDir: string, record: RunRecord,
   const digests = new Map(Object.entries(record.files));
   const others = full ? new Map<string, string>() : otherSharedCrds(distDir, digests);
   const environments = [...record.summary.environments, SHARED_CRDS_DIR];
-  const same = (path: string, file: string) => (digests.has(path) ? memo.holds(file, digests.get(path)!) : readFileSync(file, 'utf8') === others.get(path));
+  // The other environments' CRD folders are kept as they are: only whether one is gone or added matters.
+  const same = (path: string, file: string) => !digests.has(path) || memo.holds(file, digests.get(path)!);
   const paths = new Set([...digests.keys(), ...others.keys()]);
   const bots = unchangedDist({ distDir, environments, pruneOtherEnvironments: full, paths, same, ...(fs ? { fs } : {}) });
   memo.saveStamps();
   return bots && { bots, files: paths.size };
 }
 
-function summaryLine(s: RunSummary, rendered: number, files: number, bots: number, started: number): string {
+/** Prints the run's warnings; returns its summary line. */
+function report(s: RunSummary, rendered: number, files: number, bots: number, started: number): string {
   for (const w of s.warnings) console.error(`warning: ${w}`);
   const ms = Math.round(performance.now() - started);
   const policy = `policy: ${s.policyFindings} findings, all waived (npm run policy lists them)`;
@@ -94,7 +96,7 @@ export async function synthToDist(opts: DistOptions = {}): Promise<string> {
     const unchanged = unchangedSinceRecord(memo, distDir, record, full, opts.fs);
     if (unchanged) {
       opts.log?.('synth: code, options and inputs as in a recorded run, whose output dist/ holds: nothing to do');
-      return summaryLine(record.summary, 0, unchanged.files, unchanged.bots.length, started);
+      return report(record.summary, 0, unchanged.files, unchanged.bots.length, started);
     }
   }
   const { synthesize } = await import('./pipeline');
@@ -123,5 +125,5 @@ export async function synthToDist(opts: DistOptions = {}): Promise<string> {
     policyFindings: result.policy.length,
   };
   memo?.save(produced, summary);
-  return summaryLine(summary, result.rendered, files.size, preserved.length, started);
+  return report(summary, result.rendered, files.size, preserved.length, started);
 }
