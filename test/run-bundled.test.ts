@@ -3,7 +3,7 @@
  * every input hashes as recorded, and rebuilds it first when any changed, by content, whatever the
  * mtimes say. A tiny project in a temp folder stands in for the repository.
  */
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -24,11 +24,15 @@ function project(): string {
   return root;
 }
 
+/** `node -e` code running the project's entry through the launcher. */
+function startScript(root: string): string {
+  const target = JSON.stringify({ root, cacheDir: join(root, 'cache'), entry: 'main.ts' });
+  return `process.argv.splice(1, 0, 'main.ts'); require(${JSON.stringify(launcher)}).runBundled(${target}).catch((e) => { console.error(e.message); process.exit(1); });`;
+}
+
 /** Runs the project's entry through the launcher, as `node tools/run-bundled.cjs main.ts` runs ours. */
 function start(root: string, ...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const target = JSON.stringify({ root, cacheDir: join(root, 'cache'), entry: 'main.ts' });
-  const script = `process.argv.splice(1, 0, 'main.ts'); require(${JSON.stringify(launcher)}).runBundled(${target}).catch((e) => { console.error(e.message); process.exit(1); });`;
-  const r = spawnSync(process.execPath, ['-e', script, '--', ...args], { cwd: root, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['-e', startScript(root), '--', ...args], { cwd: root, encoding: 'utf8' });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -98,6 +102,18 @@ describe('run-bundled', () => {
     // esbuild tries .tsx before .ts, so `./lib/word` now means this file; no input's bytes changed.
     writeFileSync(join(root, 'lib', 'word.tsx'), "export const word = 'tsx';\nexport const where = 'here';\n");
     expect(start(root).stdout).toBe('tsx here \n');
+  });
+
+  it('starts at the same time after an edit: each builds or reads a whole bundle and prints the new output', async () => {
+    const root = project();
+    start(root);
+    const file = join(root, 'lib', 'word.ts');
+    writeFileSync(file, readFileSync(file, 'utf8').replace("'one'", "'three'"));
+    const once = () => new Promise<{ status: number | null; stdout: string }>((done) => {
+      execFile(process.execPath, ['-e', startScript(root)], { cwd: root, encoding: 'utf8' }, (e, stdout) => done({ status: e ? (e.code as number) : 0, stdout }));
+    });
+    expect(await Promise.all([once(), once(), once(), once()])).toEqual(Array(4).fill({ status: 0, stdout: 'three lib word.ts \n' }));
+    expect(bundleFiles(root).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 
   it('a syntax error: one message naming the file and line, exit 1, and the next start after the fix runs', () => {
