@@ -87,14 +87,16 @@ function prologueEnd(/** @type {string} */ source) {
 const ownPaths = (/** @type {Map<string, string>} */ read) => ({
   name: 'own-paths',
   setup(/** @type {import('esbuild').PluginBuild} */ build) {
-    build.onLoad({ filter: /\.[cm]?[jt]s$/ }, (args) => {
+    build.onLoad({ filter: /\.(?:[cm]?[jt]s|json)$/ }, (args) => {
       const bytes = fs.readFileSync(args.path);
       read.set(args.path, sha256(bytes));
       const source = bytes.toString('utf8');
-      if (!/__dirname|__filename|import\.meta/.test(source)) return { contents: source, loader: /\.[cm]?ts$/.test(args.path) ? 'ts' : 'js' };
+      /** @type {'ts' | 'js' | 'json'} */
+      const loader = args.path.endsWith('.json') ? 'json' : /\.[cm]?ts$/.test(args.path) ? 'ts' : 'js';
+      if (loader === 'json' || !/__dirname|__filename|import\.meta/.test(source)) return { contents: source, loader };
       const own = `var __dirname = ${JSON.stringify(path.dirname(args.path))}, __filename = ${JSON.stringify(args.path)}, __import_meta_url = ${JSON.stringify(pathToFileURL(args.path).href)};`;
       const at = prologueEnd(source);
-      return { contents: `${source.slice(0, at)}${own}${source.slice(at)}`, loader: /\.[cm]?ts$/.test(args.path) ? 'ts' : 'js' };
+      return { contents: `${source.slice(0, at)}${own}${source.slice(at)}`, loader };
     });
   },
 });
