@@ -89,6 +89,24 @@ describe('synthToDist with recorded runs', () => {
   });
 });
 
+describe('what synth reads at run time', () => {
+  /** Modules that read files with node:fs themselves, and why none of those files is an input. */
+  const readersOfNonInputs: Record<string, string> = {
+    'config/repo-files.ts': 'records what it reads: the one way to read an input',
+    'synth/cache-file.ts': 'cache files, keyed by their inputs',
+    'synth/schema-validate.ts': 'compiled validators: cache files',
+    'synth/helm.ts': "helm's package.json, which the run memo records itself",
+    'synth/write-dist.ts': 'dist/, the output',
+    'synth/synth-to-dist.ts': 'dist/, the output (and the CRD folders it keeps)',
+    'synth/run-memo.ts': 'run records: cache files',
+  };
+  it('goes through config/repo-files.ts, so a recorded run knows every input', () => {
+    const files = ['charts', 'config', 'synth', 'converge'].flatMap((d) => readdirSync(join(repoRoot, d), { recursive: true, encoding: 'utf8' }).map((f) => `${d}/${f}`));
+    const readers = files.filter((f) => f.endsWith('.ts') && /import \{[^}]*\b(?:read\w*|opendir\w*|createReadStream)\b[^}]*\} from 'node:fs'|from 'node:fs\/promises'|import \* as \w+ from 'node:fs'/.test(readFileSync(join(repoRoot, f), 'utf8')));
+    expect(readers.sort()).toEqual(Object.keys(readersOfNonInputs).sort());
+  });
+});
+
 // Last: the inputs it reads (then deletes) are recorded for the rest of this process, so no later
 // record in this file would ever match.
 describe('RunMemo', () => {
