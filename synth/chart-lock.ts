@@ -3,8 +3,9 @@
  * whose sha256 matches the lock, and never downloads.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { readInput, readTextInput } from '../config/repo-files';
 
 export interface LockedChart {
   readonly name: string;
@@ -25,7 +26,7 @@ export const LOCK_FILE = 'charts.lock.json';
 export function readLock(dir: string): ChartLock {
   const path = join(dir, LOCK_FILE);
   if (!existsSync(path)) throw new Error(`no chart lock at ${path}: run npm run charts:vendor`);
-  return JSON.parse(readFileSync(path, 'utf8')) as ChartLock;
+  return JSON.parse(readTextInput(path)) as ChartLock;
 }
 
 export function sha256(data: Buffer | string): string {
@@ -41,7 +42,7 @@ export function verifiedChart(dir: string, lock: ChartLock, name: string, versio
   }
   const path = join(dir, entry.file);
   if (!existsSync(path)) throw new Error(`chart ${name}@${version}: archive ${entry.file} is missing from ${dir}; run npm run charts:vendor`);
-  const actual = sha256(readFileSync(path));
+  const actual = sha256(readInput(path));
   if (actual !== entry.sha256) {
     throw new Error(`chart ${name}@${version}: digest mismatch for ${entry.file}: lock has sha256 ${entry.sha256}, file has ${actual}`);
   }

@@ -5,13 +5,13 @@
  * (rendered releases, validated objects, compiled validators) in the cache folder (config/paths.ts).
  */
 import { App } from 'cdk8s';
-import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { addons as defaultAddons } from '../charts';
 import type { AddonChart, AddonClass } from '../charts/lib/addon-chart';
 import { UpstreamChart } from '../charts/lib/upstream-chart';
 import { environmentNames, loadEnvironment } from '../config/environments';
 import { checkSharedConfig } from '../config/validate';
+import { listInput, readTextInput } from '../config/repo-files';
 import type { EnvironmentConfig } from '../config/types';
 import { readLock, sha256 } from './chart-lock';
 import { modelEnvironment } from '../converge/model';
@@ -62,10 +62,10 @@ export interface SynthResult {
 
 /** Hash of everything that shapes rendered output besides the request itself. */
 function codeVersion(): string {
-  const policy = readdirSync(join(repoRoot, 'synth', 'policy')).sort().map((f) => join('synth', 'policy', f));
+  const policy = listInput(join(repoRoot, 'synth', 'policy')).map((f) => join('synth', 'policy', f));
   const files = ['synth/render.ts', 'synth/objects.ts', 'synth/kube-object.ts', 'synth/sync-facts.ts', 'synth/needs.ts', 'synth/traffic-facts.ts', 'synth/shared-crds.ts', 'synth/schema-validate.ts', 'synth/schema-problems.ts', 'synth/schema-load.ts', 'config/image-ref.ts', ...policy];
-  const schemas = readdirSync(join(repoRoot, 'imports', 'schemas')).sort().map((f) => join('imports', 'schemas', f));
-  return sha256([...files, ...schemas].map((f) => readFileSync(join(repoRoot, f), 'utf8')).join('\0'));
+  const schemas = listInput(join(repoRoot, 'imports', 'schemas')).map((f) => join('imports', 'schemas', f));
+  return sha256([...files, ...schemas].map((f) => readTextInput(join(repoRoot, f))).join('\0'));
 }
 
 export async function synthesize(opts: SynthOptions = {}): Promise<SynthResult> {

@@ -3,9 +3,9 @@
  * Files are read once, on first use.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from '../config/paths';
+import { readTextInput } from '../config/repo-files';
 
 /** A derived JSON schema node (see scripts/import-schemas.ts for the kept keywords). */
 export type SchemaNode = { [key: string]: unknown };
@@ -39,7 +39,7 @@ let crds: CrdFile | undefined;
 function readText(file: string): string {
   let text = texts.get(file);
   if (text === undefined) {
-    text = readFileSync(path.join(SCHEMAS_DIR, file), 'utf8');
+    text = readTextInput(path.join(SCHEMAS_DIR, file));
     texts.set(file, text);
   }
   return text;

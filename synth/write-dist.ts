@@ -10,6 +10,8 @@
  *    and the new folder is renamed to `dist/<env>`. A failure moves every folder back.
  * 4. commit: the journal is deleted; then `<swap>` (the old trees) is.
  *
+ * A run that would change nothing (every file byte-identical, nothing to prune) touches no file of dist/.
+ *
  * Whatever fails or is killed, the next run (or {@link recoverDist}) finds `<swap>`: with a journal
  * the swap was cut short and every folder is moved back, so dist/ is as before the run; without
  * one, `<swap>` holds only a staged or a retired tree and is deleted. While a run is writing,
@@ -173,6 +175,35 @@ export function recoverDist(distDir: string, fs: DistFs = nodeFs): string[] {
   return recovered;
 }
 
+export interface CurrentQuery extends Pick<WriteOptions, 'distDir' | 'environments' | 'pruneOtherEnvironments' | 'fs'> {
+  /** Every file the environment folders must hold (bot files aside), relative to dist/. */
+  readonly paths: ReadonlySet<string>;
+  /** Whether the file at `file` (absolute) holds the bytes wanted at `path`. */
+  readonly same: (path: string, file: string) => boolean;
+}
+
+/**
+ * The bot files under the environment folders (relative to dist/) when they already hold exactly
+ * the wanted files, byte for byte, and no other environment would be pruned; else undefined.
+ */
+export function unchangedDist(q: CurrentQuery): string[] | undefined {
+  const fs = q.fs ?? nodeFs;
+  const wanted = new Set(q.environments);
+  if (q.pruneOtherEnvironments === true && subdirs(fs, q.distDir).some((e) => !wanted.has(e) && botFiles(join(q.distDir, e), fs).length === 0)) return undefined;
+  const bots: string[] = [];
+  let found = 0;
+  for (const env of q.environments) {
+    if (!fs.existsSync(join(q.distDir, env))) return undefined;
+    for (const file of walk(fs, join(q.distDir, env))) {
+      const path = relative(q.distDir, file).split(sep).join('/');
+      if (BOT_FILE.test(basename(file))) bots.push(path);
+      else if (q.paths.has(path) && q.same(path, file)) found++;
+      else return undefined;
+    }
+  }
+  return found === q.paths.size ? bots.sort() : undefined;
+}
+
 /** Whether a file exists with exactly this content. */
 function unchanged(fs: DistFs, path: string, content: string): boolean {
   try {
@@ -228,6 +259,9 @@ export function writeDist(opts: WriteOptions): WriteResult {
   const recovered = acquire(fs, distDir, swap);
   const preserved: string[] = [];
   try {
+    const same = (path: string, file: string) => fs.readFileSync(file).equals(Buffer.from(opts.files.get(path)!));
+    const current = unchangedDist({ ...opts, fs, paths: new Set(opts.files.keys()), same });
+    if (current) return { written: 0, preserved: current, recovered };
     stage(fs, opts, join(swap, 'new'));
     const wanted = new Set(opts.environments);
     const existing = subdirs(fs, distDir);

@@ -52,7 +52,16 @@ describe('1. a failure while swapping environment folders', () => {
       },
     }) as unknown as DistFs;
     const swap = join(dirname(dist), '.dist-swap');
-    await refused({ fs: immutableProd }, `writing ${dist} failed, every environment folder is as it was: EPERM: operation not permitted, rename '${join(dist, 'prod')}' -> '${join(swap, 'old', 'prod')}'`);
+    // A stray file, so that the run has something to write (a run that would change nothing touches nothing).
+    const stray = join(dist, 'dev', 'stray.yaml');
+    fs.writeFileSync(stray, 'stray: 1\n');
+    before = tree(dist);
+    try {
+      await refused({ fs: immutableProd }, `writing ${dist} failed, every environment folder is as it was: EPERM: operation not permitted, rename '${join(dist, 'prod')}' -> '${join(swap, 'old', 'prod')}'`);
+    } finally {
+      rmSync(stray, { force: true });
+      before = tree(dist);
+    }
   });
 });
 
@@ -133,9 +142,11 @@ describe('3. a field cdk8s would drop from our own objects', () => {
 describe('4. flags, as typed', () => {
   // As if typed in a shell, even when the tests run under npm.
   const withoutNpm = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('npm_')));
-  /** Runs main.ts as `npm run synth` would; returns exit code and stderr. */
+  /** Runs the command of `npm run synth` (package.json) with `args`; returns exit code and stderr. */
   const synthProcess = (args: string[], env: NodeJS.ProcessEnv = {}) => {
-    const r = spawnSync(process.execPath, ['--require', 'tsx/cjs', 'main.ts', ...args, '--dist', dist], { cwd: repoRoot, encoding: 'utf8', env: { ...withoutNpm, ...env } });
+    const [node, ...command] = (JSON.parse(fs.readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { scripts: { synth: string } }).scripts.synth.split(' ');
+    expect(node).toBe('node');
+    const r = spawnSync(process.execPath, [...command, ...args, '--dist', dist], { cwd: repoRoot, encoding: 'utf8', env: { ...withoutNpm, ...env } });
     return { status: r.status, stderr: r.stderr };
   };
   const usage = 'usage: npm run synth -- [--env dev,prod] [--dist DIR]\n';
@@ -230,7 +241,8 @@ describe('6. npx cdk8s synth', () => {
 
   it('with --no-check-upgrade (as cdk8s.yaml says): no stack trace, the synth summary, dist/ the same', () => {
     const out = tempDir('cdk8s-out-');
-    const r = spawnSync(process.execPath, [cli, 'synth', '--no-check-upgrade', '--output', out, '--app', `node --require tsx/cjs main.ts --dist ${dist}`], { cwd: repoRoot, encoding: 'utf8' });
+    const app = /^app: (.+)$/m.exec(fs.readFileSync(join(repoRoot, 'cdk8s.yaml'), 'utf8'))![1]!;
+    const r = spawnSync(process.execPath, [cli, 'synth', '--no-check-upgrade', '--output', out, '--app', `${app} --dist ${dist}`], { cwd: repoRoot, encoding: 'utf8' });
     expect(r.status).toBe(0);
     expect(r.stderr).not.toMatch(/^\s+at /m);
     expect(r.stderr).toMatch(/^synth: dev, prod: 26 apps, \d+ objects, \d+ files in \d+ ms/m);

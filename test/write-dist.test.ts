@@ -103,6 +103,36 @@ describe('writeDist', () => {
     expect(debris(dist)).toEqual([]);
   });
 
+  it('touches nothing in dist/ when every file is byte-identical and nothing is to prune', () => {
+    const { dist, run } = seeded();
+    run();
+    const touched: string[] = [];
+    const result = run(shim((name, args) => {
+      if ((MUTATING as readonly string[]).includes(name) && String(args[0]).startsWith(`${dist}/`)) touched.push(`${name} ${String(args[0])}`);
+    }));
+    expect(touched).toEqual([]);
+    expect(result).toMatchObject({ written: 0, preserved: ['dev/a/manifests/.argocd-source-a.yaml', 'prod/a/.argocd-source.yaml'] });
+    expect(tree(dist)).toEqual(after);
+    expect(debris(dist)).toEqual([]);
+  });
+
+  for (const [what, change] of [
+    ['a changed byte', (dist: string) => writeFileSync(join(dist, 'prod/a/x.yaml'), 'x: 3\n')],
+    ['a file too many', (dist: string) => writeFileSync(join(dist, 'dev/a/extra.yaml'), 'extra: 1\n')],
+    ['a missing file', (dist: string) => fs.rmSync(join(dist, 'prod/b/y.yaml'))],
+    ['a missing app folder', (dist: string) => fs.rmSync(join(dist, 'prod/b'), { recursive: true })],
+    ['a stale environment to prune', (dist: string) => mkdirSync(join(dist, 'staging/a'), { recursive: true })],
+  ] as const) {
+    it(`rewrites when dist/ has ${what}`, () => {
+      const { dist, run } = seeded();
+      run();
+      change(dist);
+      expect(run().written).toBe(output.size);
+      expect(tree(dist)).toEqual(after);
+      expect(existsSync(join(dist, 'staging'))).toBe(false);
+    });
+  }
+
   it('refuses to write while another live synth owns the swap folder', () => {
     const { dist, run } = seeded();
     mkdirSync(swapDirOf(dist));

@@ -1,9 +1,10 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename, isAbsolute, join } from 'node:path';
 import { repoRoot } from '../../config/paths';
+import { readTextInput } from '../../config/repo-files';
 import { AddonChart } from './addon-chart';
 
 /** `<prefix>-<first 10 hex of sha256(content)>`: a new name per content change, so pods roll. */
@@ -15,7 +16,7 @@ export function contentName(prefix: string, content: string): string {
 export function readRepoFile(path: string, purpose: string): string {
   const full = isAbsolute(path) ? path : join(repoRoot, path);
   if (!existsSync(full)) throw new Error(`${full} does not exist (${purpose})`);
-  return readFileSync(full, 'utf8');
+  return readTextInput(full);
 }
 
 /** Props for {@link FileConfigMap}. */
