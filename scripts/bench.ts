@@ -6,6 +6,7 @@
  * - as the user runs it: median of 5 `npm run synth` and of 5 bare `node tools/run-bundled.cjs main.ts`
  *   processes (the command of `npm run synth`), after one untimed run and 2 s, as between two
  *   commands typed (warm caches, bundle included; tools/file-stamps.cjs vouches only for older files)
+ * - npm test, twice: with caches as found, then warm
  * Prints ms, objects per second, dist/ size per environment and of the shared CRD folders.
  * `--scale` instead times synth over 2, 10 and 50 generated environments (scripts/bench-scale.ts).
  */
@@ -76,6 +77,15 @@ async function main(): Promise<void> {
     console.log(`warm synth, all environments, as a process (node tools/run-bundled.cjs main.ts): ${node.toFixed(0)} ms median of 5`);
     const npm = await run('npm', ['run', '--silent', 'synth', '--']);
     console.log(`warm synth, all environments, as typed (npm run synth): ${npm.toFixed(0)} ms median of 5`);
+
+    // npm test twice: the first fills whatever cache was cold (typecheck, lint, renders, the venv).
+    const npmTest = () => timeIt(() => {
+      const r = spawnSync('npm', ['test'], { cwd: repoRoot, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+      if (r.status !== 0) throw new Error(`npm test failed:\n${r.stdout.slice(-4000)}${r.stderr.slice(-2000)}`);
+    }, 1);
+    const first = await npmTest();
+    const second = await npmTest();
+    console.log(`npm test: ${(first / 1000).toFixed(1)} s with caches as found, ${(second / 1000).toFixed(1)} s with warm caches`);
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
