@@ -63,7 +63,7 @@ export interface SynthResult {
 /** Hash of everything that shapes rendered output besides the request itself. */
 function codeVersion(): string {
   const policy = readdirSync(join(repoRoot, 'synth', 'policy')).sort().map((f) => join('synth', 'policy', f));
-  const files = ['synth/render.ts', 'synth/objects.ts', 'synth/kube-object.ts', 'synth/sync-facts.ts', 'synth/needs.ts', 'synth/traffic-facts.ts', 'synth/shared-crds.ts', 'synth/schema-validate.ts', 'synth/schema-problems.ts', 'synth/schema-load.ts', 'config/image-ref.ts', ...policy];
+  const files = ['synth/render.ts', 'synth/render-memo.ts', 'synth/objects.ts', 'synth/kube-object.ts', 'synth/sync-facts.ts', 'synth/needs.ts', 'synth/traffic-facts.ts', 'synth/shared-crds.ts', 'synth/schema-validate.ts', 'synth/schema-problems.ts', 'synth/schema-load.ts', 'config/image-ref.ts', ...policy];
   const schemas = readdirSync(join(repoRoot, 'imports', 'schemas')).sort().map((f) => join('imports', 'schemas', f));
   return sha256([...files, ...schemas].map((f) => readFileSync(join(repoRoot, f), 'utf8')).join('\0'));
 }

@@ -1,10 +1,10 @@
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import type { ReleaseRequest } from '../charts/lib/upstream-chart';
 import { readLock, verifiedChart } from '../synth/chart-lock';
-import { runHelm } from '../synth/helm';
+import { type Helm, runHelm } from '../synth/helm';
 import { KindScopes } from '../synth/objects';
 import { SynthError } from '../synth/problems';
 import { renderReleases, type RenderContext } from '../synth/render';
@@ -37,6 +37,17 @@ function request(values: Record<string, unknown>, extra: Partial<ReleaseRequest>
 function context(chartsDir: string, onRender?: () => void, helmFn = helm): RenderContext & { warnings: string[] } {
   const warnings: string[] = [];
   return { chartsDir, lock: readLock(chartsDir), cacheDir: tempDir('cache-'), helm: helmFn, codeVersion: 'test', scopes: new KindScopes(), warn: (w) => warnings.push(w), warnings, ...(onRender ? { onRender } : {}) };
+}
+
+/** A helm that logs each run (test/fixtures/counting-helm.sh), and the `helm template` runs so far. */
+function countingHelm(): { helm: () => Helm; templateRuns: () => number } {
+  const dir = tempDir('helm-');
+  const bin = join(dir, 'helm');
+  copyFileSync(join(__dirname, 'fixtures', 'counting-helm.sh'), bin);
+  writeFileSync(join(dir, 'real-helm'), helm().bin);
+  const log = join(dir, 'runs.log');
+  const templateRuns = () => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter((l) => l.startsWith('template ')).length : 0);
+  return { helm: () => ({ ...helm(), bin }), templateRuns };
 }
 
 describe('vendoring and the lock', () => {
@@ -94,6 +105,46 @@ describe('rendering', () => {
     await expect(renderReleases([request({ random: true })], context(await vendored()))).rejects.toThrow(
       /test\/demo: demo@1\.0\.0: two renders of the same input differ .*random value/,
     );
+  });
+
+  it('renders once when no document of the output comes from a template that can call an unrepeatable function', async () => {
+    const counting = countingHelm();
+    const [r] = await renderReleases([request({ replicas: 2 })], context(await vendored(), undefined, counting.helm));
+    expect(counting.templateRuns()).toBe(1);
+    expect(Object.keys(r!.files)).toContain('deployment-demo.yaml');
+  });
+
+  it('renders twice when a document comes from such a template, and accepts randomness the request excludes', async () => {
+    const counting = countingHelm();
+    const exclude = [{ kind: 'ConfigMap', name: 'demo-token' }];
+    const [r] = await renderReleases([request({ random: true }, { exclude })], context(await vendored(), undefined, counting.helm));
+    expect(counting.templateRuns()).toBe(2);
+    expect(r!.files['configmap-demo-token.yaml']).toBeUndefined();
+  });
+
+  it('runs helm once for requests with the same helm input, in any environment, each keeping its own patches', async () => {
+    const counting = countingHelm();
+    const requests = [
+      request({ replicas: 2 }),
+      request({ replicas: 2 }, { env: 'prod', exclude: [{ kind: 'Service', name: 'demo' }] }),
+      request({ replicas: 3 }, { env: 'prod', app: 'other' }),
+    ];
+    const [dev, prod, other] = await renderReleases(requests, context(await vendored(), undefined, counting.helm));
+    expect(counting.templateRuns()).toBe(2);
+    expect(Object.keys(dev!.files)).toContain('service-demo.yaml');
+    expect(Object.keys(prod!.files)).not.toContain('service-demo.yaml');
+    expect(prod!.files['deployment-demo.yaml']).toBe(dev!.files['deployment-demo.yaml']);
+    expect(parse(other!.files['deployment-demo.yaml']!).spec.replicas).toBe(3);
+  });
+
+  it('names every release of a shared helm run when helm fails', async () => {
+    const requests = [request({ replicas: 2 }), request({ replicas: 2 }, { env: 'prod' })];
+    const broken = () => ({ ...helm(), bin: '/nonexistent/helm' });
+    const error = await renderReleases(requests, context(await vendored(), undefined, broken)).catch((e: Error) => e);
+    expect((error as SynthError).problems).toEqual([
+      expect.stringMatching(/^test\/demo: demo@1\.0\.0: /),
+      expect.stringMatching(/^prod\/demo: demo@1\.0\.0: /),
+    ]);
   });
 
   it('refuses a rendered Secret that carries data', async () => {

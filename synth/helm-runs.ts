@@ -1,0 +1,77 @@
+/**
+ * The helm runs of render.ts: the flags, which requests can share a run (same helm input), and a
+ * run that renders once, and a second time when its output holds a document of a template that
+ * can call an unrepeatable function (chart-randomness.ts), so that render.ts can compare the two.
+ */
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ReleaseRequest } from '../charts/lib/upstream-chart';
+import { tempNameOf } from './cache-file';
+import { sha256 } from './chart-lock';
+import { releaseRandomness } from './chart-randomness';
+import { type Helm, runHelm } from './helm';
+import { SynthError } from './problems';
+
+/** Kubernetes version charts are templated for, whatever the machine. */
+export const KUBE_VERSION = '1.28.0';
+/** CRD API versions the target clusters serve, so `.Capabilities.APIVersions` is fixed. */
+export const API_VERSIONS = [
+  'argoproj.io/v1alpha1',
+  'elasticsearch.k8s.elastic.co/v1',
+  'elbv2.k8s.aws/v1beta1',
+  'external-secrets.io/v1beta1',
+  'fluentbit.fluent.io/v1alpha2',
+  'kibana.k8s.elastic.co/v1',
+  'monitoring.coreos.com/v1',
+];
+
+export function helmArgs(r: ReleaseRequest, chartPath: string, valuesFile: string): string[] {
+  const args = ['template', r.release, chartPath, '--namespace', r.namespace, '--values', valuesFile, '--skip-tests', '--kube-version', KUBE_VERSION];
+  for (const v of API_VERSIONS) args.push('--api-versions', v);
+  if (r.includeCrds) args.push('--include-crds');
+  return args;
+}
+
+/** What helm is given (chart, values, flags): requests that agree on it share one helm run. */
+export function helmInputKey(r: ReleaseRequest, chartDigest: string): string {
+  return sha256(JSON.stringify({ chartDigest, values: r.values, args: helmArgs(r, '', '') }));
+}
+
+/** Helm's output once, and a second time when the first holds a document that may differ. */
+export interface HelmOutputs {
+  readonly first: string;
+  readonly second?: string;
+}
+
+/** Helm's output for requests that share one input: once, and again when it holds a document that may differ. */
+export async function renderHelm(requests: readonly ReleaseRequest[], chart: { path: string; sha256: string }, helm: Helm, cacheDir: string): Promise<HelmOutputs> {
+  const r = requests[0]!;
+  const tmpDir = join(cacheDir, 'tmp');
+  mkdirSync(tmpDir, { recursive: true });
+  // JSON is YAML; helm reads a values file whatever its name.
+  const valuesFile = tempNameOf(join(tmpDir, `values-${r.env}-${r.app}`));
+  writeFileSync(valuesFile, JSON.stringify(r.values));
+  const args = helmArgs(r, chart.path, valuesFile);
+  try {
+    const [first, randomness] = await Promise.all([runHelm(helm, args), releaseRandomness(chart, () => readFileSync(chart.path), r.values)]);
+    return randomness.unrepeatable(first).length === 0 ? { first } : { first, second: await runHelm(helm, args) };
+  } catch (e) {
+    throw new SynthError(requests.map((q) => `${q.env}/${q.app}: ${q.chart}@${q.version}: ${(e as Error).message}`));
+  } finally {
+    rmSync(valuesFile, { force: true });
+  }
+}
+
+/** Runs every job, at most `limit` at a time; returns what the failing ones threw, in job order. */
+export async function runBounded(jobs: (() => Promise<void>)[], limit: number): Promise<unknown[]> {
+  const errors: unknown[] = new Array(jobs.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < jobs.length) {
+      const i = next++;
+      await jobs[i]!().catch((e: unknown) => (errors[i] = e));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, jobs.length) }, worker));
+  return errors.filter((e) => e !== undefined);
+}
