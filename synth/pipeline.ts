@@ -105,7 +105,8 @@ export async function synthesize(opts: SynthOptions = {}): Promise<SynthResult> 
   const scopes = new KindScopes();
   let helm: Helm | undefined;
   const getHelm = () => {
-    helm ??= locateHelm(cacheDir);
+    // One unpacked helm per checkout (config/paths.ts), like the compiled validators: not part of a run's render cache.
+    helm ??= locateHelm(defaultCacheDir);
     log(`helm: ${helm.source}`);
     return helm;
   };

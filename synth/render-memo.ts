@@ -2,9 +2,12 @@
  * Work that the releases of one render run share. Helm prints many identical documents for
  * different releases (a chart's CRDs in every environment; everything, when two environments give
  * a chart the same values), so each distinct document is parsed once, and each distinct object
- * validated and printed once. Lives for one run: nothing here outlives renderReleases.
+ * validated and printed once. Parsing, the largest part, runs in worker threads (one per core)
+ * while this thread validates and prints. Lives for one run: close() ends it.
  */
-import { parseAllDocuments } from 'yaml';
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { parseAllDocuments, type DocumentOptions, type ParseOptions, type SchemaOptions } from 'yaml';
 import { sha256 } from './chart-lock';
 import { toYaml } from './objects';
 import type { SchemaProblem } from './schema-problems';
@@ -16,11 +19,69 @@ import { validateObject } from './schema-validate';
  */
 const DOCUMENT_START = /^(?=---(?:[ \t\r]|$))/m;
 
-const parse = (text: string) => parseAllDocuments(text, { version: '1.1' });
+const OPTIONS: ParseOptions & DocumentOptions & SchemaOptions = { version: '1.1' };
+const parse = (text: string) => parseAllDocuments(text, OPTIONS);
+
+/**
+ * A parser thread's program: plain JavaScript given to the Worker as source, so that it runs the
+ * same under tsx, vitest and a bundled entry. Answers each list of pieces, in order, with their
+ * documents (null for a piece with a YAML error: the caller parses that one itself).
+ */
+const PARSER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { parseAllDocuments } = require(workerData.yaml);
+parentPort.on('message', (pieces) => parentPort.postMessage(pieces.map((piece) => {
+  const docs = parseAllDocuments(piece, workerData.options);
+  return docs.some((d) => d.errors.length > 0) ? null : docs.map((d) => d.toJS());
+})));
+`;
+
+/** One parser thread per core: parsing is most of the work, and this thread waits for it. */
+const PARSERS = availableParallelism();
+
+interface Parser {
+  readonly worker: Worker;
+  /** Answers awaited, in the order the lists were posted. */
+  readonly waiting: ((docs: (unknown[] | null)[]) => void)[];
+}
 
 export class RenderMemo {
   private readonly parsed = new Map<string, unknown[]>();
+  private readonly parsing = new Map<string, Promise<void>>();
   private readonly printed = new Map<string, { readonly yaml: string; readonly problems: readonly SchemaProblem[] }>();
+  private readonly parsers: Parser[] = [];
+
+  /**
+   * Parses the pieces of helm's output not parsed yet in the parser threads (none started: nothing
+   * to do), shared out by size so that they finish together; documents() then finds them.
+   */
+  async prefetch(output: string): Promise<void> {
+    if (this.parsers.length === 0) return;
+    const fresh = [...new Set(output.split(DOCUMENT_START))].filter((p) => !this.parsed.has(p) && !this.parsing.has(p));
+    const shares = this.parsers.map((parser) => ({ parser, pieces: [] as string[], size: 0 }));
+    for (const piece of fresh.sort((a, b) => b.length - a.length)) {
+      const least = shares.reduce((a, b) => (b.size < a.size ? b : a));
+      least.pieces.push(piece);
+      least.size += piece.length;
+    }
+    for (const { parser, pieces } of shares.filter((s) => s.pieces.length > 0)) {
+      const answer = new Promise<(unknown[] | null)[]>((resolve) => parser.waiting.push(resolve));
+      parser.worker.postMessage(pieces);
+      const done = answer.then((docs) => pieces.forEach((p, i) => Array.isArray(docs[i]) && this.parsed.set(p, docs[i])));
+      pieces.forEach((p) => this.parsing.set(p, done));
+    }
+    await Promise.all(output.split(DOCUMENT_START).flatMap((p) => this.parsing.get(p) ?? []));
+  }
+
+  /** Starts the parser threads now, so that they are ready when the first output arrives. */
+  startParsers(): void {
+    while (this.parsers.length < PARSERS) this.startParser();
+  }
+
+  /** Ends the parser threads. */
+  async close(): Promise<void> {
+    await Promise.all(this.parsers.splice(0).map((p) => p.worker.terminate()));
+  }
 
   /**
    * The documents of helm's output as plain values, each a fresh copy (callers change them). Throws
@@ -46,6 +107,20 @@ export class RenderMemo {
     let known = this.printed.get(key);
     if (known === undefined) this.printed.set(key, (known = { yaml: toYaml(obj), problems: validateObject(obj) }));
     return known;
+  }
+
+  private startParser(): void {
+    const worker = new Worker(PARSER, { eval: true, execArgv: [], workerData: { yaml: require.resolve('yaml'), options: OPTIONS } });
+    const parser: Parser = { worker, waiting: [] };
+    worker.on('message', (docs: (unknown[] | null)[]) => parser.waiting.shift()?.(docs));
+    // A parser that fails or stops answers nothing more: what it was given is parsed here instead.
+    const stop = () => {
+      if (this.parsers.includes(parser)) this.parsers.splice(this.parsers.indexOf(parser), 1);
+      parser.waiting.splice(0).forEach((resolve) => resolve([]));
+    };
+    worker.on('error', stop);
+    worker.on('exit', stop);
+    this.parsers.push(parser);
   }
 }
 

@@ -11,7 +11,7 @@
  * namespaces, refuses Secrets that carry data, validates every object, and stores the result.
  */
 import { JsonPatch } from 'cdk8s';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { ReleaseRequest } from '../charts/lib/upstream-chart';
@@ -121,12 +121,16 @@ export async function renderReleases(requests: readonly ReleaseRequest[], ctx: R
       results[index] = { request: r, key, files: entry.files, objects: entry.objects, cached: true };
     }
   });
-  const total = [...jobs.values()].reduce((n, j) => n + j.misses.length, 0);
+  // Largest charts first (their output takes longest to render and parse), so none is left for the end alone.
+  const ordered = [...jobs.values()].sort((a, b) => statSync(b.chart.path).size - statSync(a.chart.path).size);
+  const total = ordered.reduce((n, j) => n + j.misses.length, 0);
   if (total > 0) ctx.onStart?.(total);
   let done = 0;
   const shared = { scopes: ctx.scopes, memo: new RenderMemo() };
-  const run = [...jobs.values()].map(({ chart, misses }) => async () => {
+  if (total > 0) shared.memo.startParsers();
+  const run = ordered.map(({ chart, misses }) => async () => {
     const outputs = await renderHelm(misses.map((m) => m.r), chart, helm!, ctx.cacheDir);
+    await Promise.all([shared.memo.prefetch(outputs.first), outputs.second !== undefined && shared.memo.prefetch(outputs.second)]);
     const problems: string[] = [];
     for (const { index, r, key, path } of misses) {
       try {
@@ -140,7 +144,8 @@ export async function renderReleases(requests: readonly ReleaseRequest[], ctx: R
     }
     if (problems.length > 0) throw new SynthError(problems);
   });
-  const problems = (await runBounded(run, availableParallelism())).flatMap((e) => (e instanceof SynthError ? e.problems : [(e as Error).message]));
+  const failed = await runBounded(run, availableParallelism()).finally(() => shared.memo.close());
+  const problems = failed.flatMap((e) => (e instanceof SynthError ? e.problems : [(e as Error).message]));
   if (problems.length > 0) throw new SynthError(problems);
   return results;
 }

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
-import { describe, expect, it } from 'vitest';
+import * as yaml from 'yaml';
+import { describe, expect, it, vi } from 'vitest';
 import { chartsDir } from '../config/paths';
 import { readLock } from '../synth/chart-lock';
 import { runHelm } from '../synth/helm';
@@ -8,6 +8,14 @@ import { helmArgs } from '../synth/helm-runs';
 import { toYaml } from '../synth/objects';
 import { RenderMemo } from '../synth/render-memo';
 import { helm } from './helpers';
+
+// Counts the parses done in this thread (the parser threads load their own copy of yaml).
+vi.mock('yaml', async (actual) => {
+  const real = await actual<typeof import('yaml')>();
+  return { ...real, parseAllDocuments: vi.fn(real.parseAllDocuments) };
+});
+const { parseAllDocuments } = yaml;
+const parsesHere = () => vi.mocked(parseAllDocuments).mock.calls.length;
 
 const whole = (text: string) => parseAllDocuments(text, { version: '1.1' }).map((d) => d.toJS() as unknown);
 
@@ -21,6 +29,21 @@ describe('render memo', () => {
     const again = memo.documents(output);
     (again[1] as { kind: string }).kind = 'Changed';
     expect(memo.documents(output)).toEqual(whole(output));
+  });
+
+  it('parses in its parser threads what prefetch is given, each distinct piece once, and ends them on close', async () => {
+    const output = '---\na: 1\n---\nb: [2, 3]\n---\na: 1\n';
+    const memo = new RenderMemo();
+    memo.startParsers();
+    await memo.prefetch(output);
+    await memo.prefetch(`${output}---\nc: 4\n`);
+    await memo.close();
+    const before = parsesHere();
+    const documents = [memo.documents(output), memo.documents('---\nc: 4\n')];
+    expect(parsesHere()).toBe(before);
+    expect(documents).toEqual([whole(output), [{ c: 4 }]]);
+    await memo.prefetch('---\nd: 5\n');
+    expect(memo.documents('---\nd: 5\n')).toEqual([{ d: 5 }]);
   });
 
   it('splits only at document markers, and reports a YAML error as the whole parse does', () => {

