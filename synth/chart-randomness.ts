@@ -11,8 +11,8 @@ import { readTgz } from './chart-lock';
 import { templateBodies, type TemplateBody } from './template-actions';
 
 /**
- * Template functions whose result is not a function of their arguments, in sprig v3.3.0 (the
- * version helm v4 uses; helm adds none):
+ * Template functions whose result is not a function of their arguments, in sprig v3.3.0, which
+ * helm v4.1 uses (the functions helm adds are all repeatable):
  * - math/rand or crypto/rand: the rand* strings, randInt, shuffle, uuidv4, new keys and
  *   certificates (random key and serial number), bcrypt and htpasswd (random salt), encryptAES
  *   (random IV);
