@@ -44,7 +44,7 @@ export interface HelmOutputs {
 }
 
 /** Helm's output for requests that share one input: once, and again when it holds a document that may differ. */
-export async function renderHelm(requests: readonly ReleaseRequest[], chart: { path: string; sha256: string }, helm: Helm, cacheDir: string): Promise<HelmOutputs> {
+export async function renderHelm(requests: readonly ReleaseRequest[], chart: { path: string; sha256: string }, helm: Helm, cacheDir: string, gate: ReturnType<typeof limiter>): Promise<HelmOutputs> {
   const r = requests[0]!;
   const tmpDir = join(cacheDir, 'tmp');
   mkdirSync(tmpDir, { recursive: true });
@@ -53,8 +53,8 @@ export async function renderHelm(requests: readonly ReleaseRequest[], chart: { p
   writeFileSync(valuesFile, JSON.stringify(r.values));
   const args = helmArgs(r, chart.path, valuesFile);
   try {
-    const [first, randomness] = await Promise.all([runHelm(helm, args), releaseRandomness(chart, () => readFileSync(chart.path), r.values)]);
-    return randomness.unrepeatable(first).length === 0 ? { first } : { first, second: await runHelm(helm, args) };
+    const [first, randomness] = await Promise.all([gate(() => runHelm(helm, args)), releaseRandomness(chart, () => readFileSync(chart.path), r.values)]);
+    return randomness.unrepeatable(first).length === 0 ? { first } : { first, second: await gate(() => runHelm(helm, args), true) };
   } catch (e) {
     throw new SynthError(requests.map((q) => `${q.env}/${q.app}: ${q.chart}@${q.version}: ${(e as Error).message}`));
   } finally {
@@ -62,16 +62,23 @@ export async function renderHelm(requests: readonly ReleaseRequest[], chart: { p
   }
 }
 
-/** Runs every job, at most `limit` at a time; returns what the failing ones threw, in job order. */
-export async function runBounded(jobs: (() => Promise<void>)[], limit: number): Promise<unknown[]> {
-  const errors: unknown[] = new Array(jobs.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < jobs.length) {
-      const i = next++;
-      await jobs[i]!().catch((e: unknown) => (errors[i] = e));
+/**
+ * A gate that lets at most `limit` calls run at a time, first come first served unless `ahead`:
+ * helm processes are bounded, while what is done with their output (in other threads) is not held
+ * up by it. A second render goes ahead of first renders: its release is otherwise done.
+ */
+export function limiter(limit: number): <T>(fn: () => Promise<T>, ahead?: boolean) => Promise<T> {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return async (fn, ahead = false) => {
+    if (running < limit) running++;
+    else await new Promise<void>((resolve) => (ahead ? waiting.unshift(resolve) : waiting.push(resolve))); // handed a running slot
+    try {
+      return await fn();
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else running--;
     }
   };
-  await Promise.all(Array.from({ length: Math.min(limit, jobs.length) }, worker));
-  return errors.filter((e) => e !== undefined);
 }

@@ -18,7 +18,7 @@ import type { ReleaseRequest } from '../charts/lib/upstream-chart';
 import { readCacheFile, removeDeadTemporaries, writeCacheFile } from './cache-file';
 import { verifiedChart, type ChartLock, sha256 } from './chart-lock';
 import type { Helm } from './helm';
-import { helmArgs, helmInputKey, type HelmOutputs, renderHelm, runBounded } from './helm-runs';
+import { helmArgs, helmInputKey, type HelmOutputs, limiter, renderHelm } from './helm-runs';
 import { factsOf, fileName, type KindScopes, type ObjectFacts } from './objects';
 import { RenderMemo } from './render-memo';
 import { annotateCrd } from './shared-crds';
@@ -96,7 +96,8 @@ interface HelmJob {
 
 /**
  * Renders all releases: hits are read from the cache, misses rendered in parallel (as many helm
- * processes as cores). Every release is attempted; the problems of all that fail are thrown together.
+ * processes as cores, largest charts first). Every release is attempted; the problems of all that
+ * fail are thrown together.
  */
 export async function renderReleases(requests: readonly ReleaseRequest[], ctx: RenderContext): Promise<RenderedRelease[]> {
   const entriesDir = join(ctx.cacheDir, 'renders');
@@ -128,8 +129,9 @@ export async function renderReleases(requests: readonly ReleaseRequest[], ctx: R
   let done = 0;
   const shared = { scopes: ctx.scopes, memo: new RenderMemo() };
   if (total > 0) shared.memo.startParsers();
+  const gate = limiter(availableParallelism());
   const run = ordered.map(({ chart, misses }) => async () => {
-    const outputs = await renderHelm(misses.map((m) => m.r), chart, helm!, ctx.cacheDir);
+    const outputs = await renderHelm(misses.map((m) => m.r), chart, helm!, ctx.cacheDir, gate);
     await Promise.all([shared.memo.prefetch(outputs.first), outputs.second !== undefined && shared.memo.prefetch(outputs.second)]);
     const problems: string[] = [];
     for (const { index, r, key, path } of misses) {
@@ -144,19 +146,19 @@ export async function renderReleases(requests: readonly ReleaseRequest[], ctx: R
     }
     if (problems.length > 0) throw new SynthError(problems);
   });
-  const failed = await runBounded(run, availableParallelism()).finally(() => shared.memo.close());
-  const problems = failed.flatMap((e) => (e instanceof SynthError ? e.problems : [(e as Error).message]));
+  const failed = await Promise.all(run.map((job) => job().then(() => undefined, (e: unknown) => (e instanceof Error ? e : new Error(String(e)))))).finally(() => shared.memo.close());
+  const problems = failed.flatMap((e) => (e === undefined ? [] : e instanceof SynthError ? e.problems : [e.message]));
   if (problems.length > 0) throw new SynthError(problems);
   return results;
 }
 
-/** The cache entry of one request from helm's output; two outputs must agree on what the request keeps. */
 /** What the releases of one run share while they are normalised. */
 interface Shared {
   readonly scopes: KindScopes;
   readonly memo: RenderMemo;
 }
 
+/** The cache entry of one request from helm's output; two outputs must agree on what the request keeps. */
 function normaliseOutputs(r: ReleaseRequest, { first, second }: HelmOutputs, shared: Shared): CacheEntry {
   const where = `${r.env}/${r.app}: ${r.chart}@${r.version}`;
   const entry = normalise(r, first, shared);

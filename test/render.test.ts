@@ -7,6 +7,7 @@ import { readLock, verifiedChart } from '../synth/chart-lock';
 import { type Helm, locateHelm, runHelm } from '../synth/helm';
 import { KindScopes } from '../synth/objects';
 import { SynthError } from '../synth/problems';
+import { limiter } from '../synth/helm-runs';
 import { renderReleases, type RenderContext } from '../synth/render';
 import { vendorCharts } from '../tools/vendor';
 import { helm, tempDir } from './helpers';
@@ -55,6 +56,24 @@ describe('helm', () => {
     const unpacked = locateHelm(tempDir('cache-'));
     expect(unpacked.bin).not.toBe(helm().bin);
     expect(await runHelm(unpacked, ['version', '--short'])).toMatch(/^v4\./);
+  });
+});
+
+describe('helm gate', () => {
+  it('runs at most `limit` calls at a time, in order, a call marked ahead before those waiting', async () => {
+    const gate = limiter(2);
+    const started: string[] = [];
+    let running = 0;
+    let most = 0;
+    const call = (name: string) => async () => {
+      started.push(name);
+      most = Math.max(most, ++running);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      running--;
+    };
+    await Promise.all([gate(call('a')), gate(call('b')), gate(call('c')), gate(call('d')), gate(call('second'), true)]);
+    expect(most).toBe(2);
+    expect(started).toEqual(['a', 'b', 'second', 'c', 'd']);
   });
 });
 
