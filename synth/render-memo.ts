@@ -2,8 +2,8 @@
  * Work that the releases of one render run share. Helm prints many identical documents for
  * different releases (a chart's CRDs in every environment; everything, when two environments give
  * a chart the same values), so each distinct document is parsed once, and each distinct object
- * validated and printed once. Parsing, the largest part, runs in worker threads (one per core)
- * while this thread validates and prints. Lives for one run: close() ends it.
+ * validated and printed once. Parsing, the largest part, runs in worker threads (one per core
+ * beside this one) while this thread validates and prints. Lives for one run: close() ends it.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -36,8 +36,11 @@ parentPort.on('message', (pieces) => parentPort.postMessage(pieces.map((piece) =
 })));
 `;
 
-/** One parser thread per core: parsing is most of the work, and this thread waits for it. */
-const PARSERS = availableParallelism();
+/**
+ * One parser thread per core beside this thread's: measured on 2 cores, a second parser thread
+ * costs more CPU (each warms up its own compiled parser) than it saves in waiting.
+ */
+const PARSERS = Math.max(1, availableParallelism() - 1);
 
 interface Parser {
   readonly worker: Worker;
