@@ -1,14 +1,27 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
+
+/** Test files that need a process of their own: they assert on what a whole process read (synth/run-memo.ts). */
+const OWN_PROCESS = ['test/run-memo.test.ts'];
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     environment: 'node',
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
-    // Files of one worker share its modules: the platform is rendered once per worker, not once per
-    // file (test/rendered.ts). No test mocks a module or changes global state for that reason.
-    isolate: false,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'shared',
+          include: ['test/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, ...OWN_PROCESS],
+          // Files of one worker share its modules: the platform is rendered once per worker, not once
+          // per file (test/rendered.ts). No test mocks a module or changes global state for that reason.
+          isolate: false,
+        },
+      },
+      { extends: true, test: { name: 'own-process', include: OWN_PROCESS, isolate: true } },
+    ],
   },
 });

@@ -12,30 +12,12 @@
  */
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Parser, type ReadEntry } from 'tar';
 import { parse as parseYaml } from 'yaml';
 import { repoRoot } from '../config/paths';
+import { readTgz } from '../synth/chart-lock';
 import { formatPath, scanTemplate, type ChartPaths, type KnownTree } from '../synth/values-paths';
 import { cliArgs } from './args';
 import { doc, isObj, key, objType, pascal, PNode, stripSchema, tsType, type Json, type Obj, type Schema } from './values-emit';
-
-
-/** Reads a .tgz buffer into a path -> bytes map (nested .tgz are expanded by the caller). */
-export function readTgz(buf: Buffer): Promise<Map<string, Buffer>> {
-  return new Promise((resolve, reject) => {
-    const files = new Map<string, Buffer>();
-    const p = new Parser();
-    p.on('entry', (e: ReadEntry) => {
-      if (e.type !== 'File') return void e.resume();
-      const chunks: Buffer[] = [];
-      e.on('data', (c: Buffer) => chunks.push(c));
-      e.on('end', () => files.set(e.path, Buffer.concat(chunks)));
-    });
-    p.on('error', reject);
-    p.on('end', () => resolve(files));
-    p.end(buf);
-  });
-}
 
 interface Chart {
   meta: { name: string; version: string; type?: string; dependencies?: { name: string; alias?: string; condition?: string; tags?: string[] }[] };

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { readInput, readTextInput } from '../config/repo-files';
+import { Parser, type ReadEntry } from 'tar';
 
 export interface LockedChart {
   readonly name: string;
@@ -47,4 +48,21 @@ export function verifiedChart(dir: string, lock: ChartLock, name: string, versio
     throw new Error(`chart ${name}@${version}: digest mismatch for ${entry.file}: lock has sha256 ${entry.sha256}, file has ${actual}`);
   }
   return { path, sha256: actual };
+}
+
+/** Reads a .tgz buffer into a path -> bytes map (nested .tgz are left packed). */
+export function readTgz(buf: Buffer): Promise<Map<string, Buffer>> {
+  return new Promise((resolve, reject) => {
+    const files = new Map<string, Buffer>();
+    const p = new Parser();
+    p.on('entry', (e: ReadEntry) => {
+      if (e.type !== 'File') return void e.resume();
+      const chunks: Buffer[] = [];
+      e.on('data', (c: Buffer) => chunks.push(c));
+      e.on('end', () => files.set(e.path, Buffer.concat(chunks)));
+    });
+    p.on('error', reject);
+    p.on('end', () => resolve(files));
+    p.end(buf);
+  });
 }

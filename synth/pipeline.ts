@@ -63,7 +63,7 @@ export interface SynthResult {
 /** Hash of everything that shapes rendered output besides the request itself. */
 function codeVersion(): string {
   const policy = listInput(join(repoRoot, 'synth', 'policy')).map((f) => join('synth', 'policy', f));
-  const files = ['synth/render.ts', 'synth/objects.ts', 'synth/kube-object.ts', 'synth/sync-facts.ts', 'synth/needs.ts', 'synth/traffic-facts.ts', 'synth/shared-crds.ts', 'synth/schema-validate.ts', 'synth/schema-problems.ts', 'synth/schema-load.ts', 'config/image-ref.ts', ...policy];
+  const files = ['synth/render.ts', 'synth/render-memo.ts', 'synth/yaml-parser-worker.cjs', 'synth/objects.ts', 'synth/kube-object.ts', 'synth/sync-facts.ts', 'synth/needs.ts', 'synth/traffic-facts.ts', 'synth/shared-crds.ts', 'synth/schema-validate.ts', 'synth/schema-problems.ts', 'synth/schema-load.ts', 'config/image-ref.ts', ...policy];
   const schemas = listInput(join(repoRoot, 'imports', 'schemas')).map((f) => join('imports', 'schemas', f));
   return sha256([...files, ...schemas].map((f) => readTextInput(join(repoRoot, f))).join('\0'));
 }
@@ -105,7 +105,8 @@ export async function synthesize(opts: SynthOptions = {}): Promise<SynthResult> 
   const scopes = new KindScopes();
   let helm: Helm | undefined;
   const getHelm = () => {
-    helm ??= locateHelm(cacheDir);
+    // One unpacked helm per checkout (config/paths.ts), like the compiled validators: not part of a run's render cache.
+    helm ??= locateHelm(defaultCacheDir);
     log(`helm: ${helm.source}`);
     return helm;
   };

@@ -3,36 +3,27 @@
  *
  * Cache key = chart digest + values + release + namespace + flags + helm identity + the code and
  * schemas that normalise and validate the output. An entry holds the final file bytes and the
- * object facts, so a warm synth spawns no helm and parses no YAML. A miss renders twice (a
- * difference means the chart generates something random: an error), parses, patches, fills in
+ * object facts, so a warm synth spawns no helm and parses no YAML. Misses with the same helm input
+ * (chart, values, release, namespace, flags: environments often agree) share one helm run. A miss
+ * renders once, and a second time when its output holds a document of a template that can call an
+ * unrepeatable function (chart-randomness.ts): a difference between the two in what the request
+ * keeps means the chart generates something random, an error. Then it parses, patches, fills in
  * namespaces, refuses Secrets that carry data, validates every object, and stores the result.
  */
 import { JsonPatch } from 'cdk8s';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
 import type { ReleaseRequest } from '../charts/lib/upstream-chart';
-import { readCacheFile, removeDeadTemporaries, tempNameOf, writeCacheFile } from './cache-file';
+import { readCacheFile, removeDeadTemporaries, writeCacheFile } from './cache-file';
 import { verifiedChart, type ChartLock, sha256 } from './chart-lock';
-import { type Helm, runHelm } from './helm';
-import { factsOf, fileName, type KindScopes, type ObjectFacts, toYaml } from './objects';
+import type { Helm } from './helm';
+import { helmArgs, helmInputKey, type HelmOutputs, limiter, renderHelm } from './helm-runs';
+import { factsOf, fileName, type KindScopes, type ObjectFacts } from './objects';
+import { RenderMemo } from './render-memo';
 import { annotateCrd } from './shared-crds';
 import type { KubeObject } from './kube-object';
 import { SynthError } from './problems';
-import { validateObject } from './schema-validate';
-
-/** Kubernetes version charts are templated for, whatever the machine. */
-export const KUBE_VERSION = '1.28.0';
-/** CRD API versions the target clusters serve, so `.Capabilities.APIVersions` is fixed. */
-export const API_VERSIONS = [
-  'argoproj.io/v1alpha1',
-  'elasticsearch.k8s.elastic.co/v1',
-  'elbv2.k8s.aws/v1beta1',
-  'external-secrets.io/v1beta1',
-  'fluentbit.fluent.io/v1alpha2',
-  'kibana.k8s.elastic.co/v1',
-  'monitoring.coreos.com/v1',
-];
 
 export interface RenderedRelease {
   readonly request: ReleaseRequest;
@@ -68,13 +59,6 @@ interface CacheEntry {
   readonly clusterScopedCrds: KubeObject[];
 }
 
-export function helmArgs(r: ReleaseRequest, chartPath: string, valuesFile: string): string[] {
-  const args = ['template', r.release, chartPath, '--namespace', r.namespace, '--values', valuesFile, '--skip-tests', '--kube-version', KUBE_VERSION];
-  for (const v of API_VERSIONS) args.push('--api-versions', v);
-  if (r.includeCrds) args.push('--include-crds');
-  return args;
-}
-
 export function renderKey(r: ReleaseRequest, chartDigest: string, helmIdentity: string, codeVersion: string): string {
   return sha256(
     JSON.stringify({
@@ -97,9 +81,23 @@ function entryProblem(value: unknown): string | undefined {
   return undefined;
 }
 
+interface Miss {
+  readonly index: number;
+  readonly r: ReleaseRequest;
+  readonly key: string;
+  readonly path: string;
+}
+
+/** One helm input and the misses that need its output. */
+interface HelmJob {
+  readonly chart: { path: string; sha256: string };
+  readonly misses: Miss[];
+}
+
 /**
- * Renders all releases: hits are read from the cache, misses rendered in parallel (bounded). Every
- * release is attempted; the problems of all that fail are thrown together.
+ * Renders all releases: hits are read from the cache, misses rendered in parallel (as many helm
+ * processes as cores, largest charts first). Every release is attempted; the problems of all that
+ * fail are thrown together.
  */
 export async function renderReleases(requests: readonly ReleaseRequest[], ctx: RenderContext): Promise<RenderedRelease[]> {
   const entriesDir = join(ctx.cacheDir, 'renders');
@@ -108,67 +106,65 @@ export async function renderReleases(requests: readonly ReleaseRequest[], ctx: R
   removeDeadTemporaries(join(ctx.cacheDir, 'tmp'));
   let helm: Helm | undefined;
   const results: RenderedRelease[] = [];
-  const misses: { index: number; r: ReleaseRequest; key: string; path: string; chartPath: string }[] = [];
+  const jobs = new Map<string, HelmJob>();
   requests.forEach((r, index) => {
     const chart = verifiedChart(ctx.chartsDir, ctx.lock, r.chart, r.version);
     const helmIdentity = (helm ??= ctx.helm()).identity;
     const key = renderKey(r, chart.sha256, helmIdentity, ctx.codeVersion);
     const path = join(entriesDir, `${key}.json`);
     const entry = readCacheFile<CacheEntry>(path, `render cache entry of ${r.env}/${r.app}`, entryProblem, ctx.warn ?? (() => {}));
-    if (entry === undefined) misses.push({ index, r, key, path, chartPath: chart.path });
-    else {
+    if (entry === undefined) {
+      const inputKey = helmInputKey(r, chart.sha256);
+      const job = jobs.get(inputKey) ?? jobs.set(inputKey, { chart, misses: [] }).get(inputKey)!;
+      job.misses.push({ index, r, key, path });
+    } else {
       entry.clusterScopedCrds.forEach((crd) => ctx.scopes.learn(crd));
       results[index] = { request: r, key, files: entry.files, objects: entry.objects, cached: true };
     }
   });
-  if (misses.length > 0) ctx.onStart?.(misses.length);
+  // Largest charts first (their output takes longest to render and parse), so none is left for the end alone.
+  const ordered = [...jobs.values()].sort((a, b) => statSync(b.chart.path).size - statSync(a.chart.path).size);
+  const total = ordered.reduce((n, j) => n + j.misses.length, 0);
+  if (total > 0) ctx.onStart?.(total);
   let done = 0;
-  const jobs = misses.map(({ index, r, key, path, chartPath }) => async () => {
-    const entry = await renderMiss(r, chartPath, helm!, ctx);
-    writeCacheFile(path, JSON.stringify(entry));
-    results[index] = { request: r, key, files: entry.files, objects: entry.objects, cached: false };
-    ctx.onRender?.(r, ++done, misses.length);
+  const shared = { scopes: ctx.scopes, memo: new RenderMemo() };
+  if (total > 0) shared.memo.startParsers();
+  const gate = limiter(availableParallelism());
+  const run = ordered.map(({ chart, misses }) => async () => {
+    const outputs = await renderHelm(misses.map((m) => m.r), chart, helm!, ctx.cacheDir, gate);
+    await Promise.all([shared.memo.prefetch(outputs.first), outputs.second !== undefined && shared.memo.prefetch(outputs.second)]);
+    const problems: string[] = [];
+    for (const { index, r, key, path } of misses) {
+      try {
+        const entry = normaliseOutputs(r, outputs, shared);
+        writeCacheFile(path, JSON.stringify(entry));
+        results[index] = { request: r, key, files: entry.files, objects: entry.objects, cached: false };
+        ctx.onRender?.(r, ++done, total);
+      } catch (e) {
+        problems.push(...(e instanceof SynthError ? e.problems : [(e as Error).message]));
+      }
+    }
+    if (problems.length > 0) throw new SynthError(problems);
   });
-  const problems = (await runBounded(jobs, 4)).flatMap((e) => (e instanceof SynthError ? e.problems : [(e as Error).message]));
+  const failed = await Promise.all(run.map((job) => job().then(() => undefined, (e: unknown) => (e instanceof Error ? e : new Error(String(e)))))).finally(() => shared.memo.close());
+  const problems = failed.flatMap((e) => (e === undefined ? [] : e instanceof SynthError ? e.problems : [e.message]));
   if (problems.length > 0) throw new SynthError(problems);
   return results;
 }
 
-/** Runs every job, at most `limit` at a time; returns what the failing ones threw, in job order. */
-async function runBounded(jobs: (() => Promise<void>)[], limit: number): Promise<unknown[]> {
-  const errors: unknown[] = new Array(jobs.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < jobs.length) {
-      const i = next++;
-      await jobs[i]!().catch((e: unknown) => (errors[i] = e));
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, jobs.length) }, worker));
-  return errors.filter((e) => e !== undefined);
+/** What the releases of one run share while they are normalised. */
+interface Shared {
+  readonly scopes: KindScopes;
+  readonly memo: RenderMemo;
 }
 
-async function renderMiss(r: ReleaseRequest, chartPath: string, helm: Helm, { cacheDir, scopes }: RenderContext): Promise<CacheEntry> {
+/** The cache entry of one request from helm's output; two outputs must agree on what the request keeps. */
+function normaliseOutputs(r: ReleaseRequest, { first, second }: HelmOutputs, shared: Shared): CacheEntry {
   const where = `${r.env}/${r.app}: ${r.chart}@${r.version}`;
-  const tmpDir = join(cacheDir, 'tmp');
-  mkdirSync(tmpDir, { recursive: true });
-  // JSON is YAML; helm reads a values file whatever its name.
-  const valuesFile = tempNameOf(join(tmpDir, `values-${r.env}-${r.app}`));
-  writeFileSync(valuesFile, JSON.stringify(r.values));
-  const args = helmArgs(r, chartPath, valuesFile);
-  let first: string;
-  let second: string;
-  try {
-    [first, second] = await Promise.all([runHelm(helm, args), runHelm(helm, args)]);
-  } catch (e) {
-    throw new SynthError([`${where}: ${(e as Error).message}`]);
-  } finally {
-    rmSync(valuesFile, { force: true });
-  }
-  const entry = normalise(r, first, scopes);
-  if (first !== second) {
+  const entry = normalise(r, first, shared);
+  if (second !== undefined && first !== second) {
     // Random values in objects the request excludes or patches away are fine; compare what is kept.
-    const other = normalise(r, second, scopes);
+    const other = normalise(r, second, shared);
     const a = Object.entries(entry.files).map(([f, c]) => `# ${f}\n${c}`).join('');
     const b = Object.entries(other.files).map(([f, c]) => `# ${f}\n${c}`).join('');
     if (a !== b) {
@@ -186,12 +182,17 @@ function firstDifference(a: string, b: string): string {
 }
 
 /** Parses helm output into objects and applies the request's patches and exclusions. */
-export function parseRendered(r: ReleaseRequest, output: string): KubeObject[] {
+function parseRendered(r: ReleaseRequest, output: string, memo: RenderMemo): KubeObject[] {
   const where = `${r.env}/${r.app}: ${r.chart}@${r.version}`;
   const objects: KubeObject[] = [];
-  for (const doc of parseAllDocuments(output, { version: '1.1' })) {
-    if (doc.errors.length > 0) throw new SynthError([`${where}: helm output is not valid YAML: ${doc.errors[0]!.message}`]);
-    const value = doc.toJS() as KubeObject | null;
+  let documents: unknown[];
+  try {
+    documents = memo.documents(output);
+  } catch (e) {
+    throw new SynthError([`${where}: helm output is not valid YAML: ${(e as Error).message}`]);
+  }
+  for (const doc of documents) {
+    const value = doc as KubeObject | null;
     if (value === null || value === undefined) continue;
     if (value.kind === 'List' && Array.isArray(value.items)) objects.push(...(value.items as KubeObject[]));
     else objects.push(value);
@@ -217,9 +218,9 @@ function toCdk8sPatch(op: ReleaseRequest['patches'][number]['ops'][number]): Jso
   return op.op === 'add' ? JsonPatch.add(op.path, op.value) : JsonPatch.replace(op.path, op.value);
 }
 
-function normalise(r: ReleaseRequest, output: string, scopes: KindScopes): CacheEntry {
+function normalise(r: ReleaseRequest, output: string, { scopes, memo }: Shared): CacheEntry {
   const where = `${r.env}/${r.app}: ${r.chart}@${r.version}`;
-  const objects = parseRendered(r, output);
+  const objects = parseRendered(r, output, memo);
   objects.forEach((o) => scopes.learn(o));
   const problems: string[] = [];
   const files: Record<string, string> = {};
@@ -236,10 +237,11 @@ function normalise(r: ReleaseRequest, output: string, scopes: KindScopes): Cache
     if (o.kind === 'Secret' && o.apiVersion === 'v1' && (hasEntries(o.data) || hasEntries(o.stringData))) {
       problems.push(`${where}: ${id} carries data (${Object.keys({ ...(o.data as object), ...(o.stringData as object) }).sort().join(', ')}); configure the chart to use an existing Secret fed by External Secrets`);
     }
-    for (const p of validateObject(o)) problems.push(`${where}: ${id}: ${p.path ? `${p.path}: ` : ''}${p.message}`);
+    const { yaml, problems: invalid } = memo.print(o);
+    for (const p of invalid) problems.push(`${where}: ${id}: ${p.path ? `${p.path}: ` : ''}${p.message}`);
     const file = fileName({ kind: o.kind, name: o.metadata.name, ...(o.metadata.namespace !== undefined ? { namespace: o.metadata.namespace } : {}) }, r.namespace);
     if (files[file] !== undefined) problems.push(`${where}: two rendered objects map to file ${file}`);
-    files[file] = toYaml(o);
+    files[file] = yaml;
     facts.push(factsOf(o, file, 'upstream'));
   }
   if (problems.length > 0) throw new SynthError(problems);

