@@ -9,6 +9,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Two workers even on two cores: many tests wait on helm, kubectl, terraform, git or bash.
+    maxWorkers: 2,
     projects: [
       {
         extends: true,

@@ -60,6 +60,7 @@ export async function run(browser, baseUrl) {
       await input.fill('');
       await page.locator('#todos > li.editing button[type="submit"]').click();
       await page.locator('#todos > li.editing .error').waitFor();
+      await ui.settled();
       await input.fill('Buy oat milk');
       await page.locator('#todos > li.editing button[type="submit"]').click();
       // htmx gives the new row the old one's attributes until it settles (20 ms).
@@ -70,6 +71,7 @@ export async function run(browser, baseUrl) {
     await check('mark done and delete after confirming', async () => {
       await ui.row('Buy oat milk').locator('.mark-done').click();
       await page.locator('#todos > li.done').waitFor();
+      await ui.settled();
       await ui.row('Buy bread').locator('.delete').click();
       await ui.row('Buy bread').waitFor({ state: 'detached' });
       assert(watch.dialogs.includes('Delete this todo?'), `dialogs: ${JSON.stringify(watch.dialogs)}`);

@@ -51,6 +51,7 @@ export async function run(browser, baseUrl) {
     await check('a successful request clears the message', async () => {
       await ui.row('Stays').locator('.mark-done').click();
       await page.locator('#todos > li.done').filter({ hasText: 'Stays' }).waitFor();
+      await ui.settled();
       assert(await ui.alert.isHidden(), 'alert hidden');
     });
 
@@ -67,6 +68,7 @@ export async function run(browser, baseUrl) {
       }
       await ui.addButton.click();
       await ui.row('Sent while offline').waitFor();
+      await ui.settled();
       assert(await ui.alert.isHidden(), 'alert hidden after the retry');
     });
 

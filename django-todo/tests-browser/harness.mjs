@@ -69,10 +69,20 @@ export async function openPage(browser, baseUrl, options = {}) {
 }
 
 /** Locators and actions on the list page. */
+/**
+ * Resolves once htmx has no request in flight and has settled every swap: only then are the new
+ * elements processed (their hx-* handlers bound, 20 ms after the swap by default). A key pressed or
+ * a link clicked before that reaches a plain element: a full page load instead of an htmx request.
+ */
+function settled(page) {
+  return page.waitForFunction(() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added'));
+}
+
 export function listPage(page) {
   const rows = page.locator('#todos > li.todo');
   const addInput = page.locator('#add-title');
   return {
+    settled: () => settled(page),
     rows,
     addInput,
     addButton: page.locator('#add-form button[type="submit"]'),
@@ -83,6 +93,7 @@ export function listPage(page) {
       await addInput.fill(title);
       await addInput.press('Enter');
       await rows.filter({ has: page.getByRole('link', { name: title, exact: true }) }).first().waitFor();
+      await settled(page);
     },
     /** The id of the element that has focus, or of its row. */
     focused: () =>

@@ -19,10 +19,12 @@ export async function run(browser, baseUrl) {
       await page.keyboard.press('Enter');
       const input = page.locator(`#${olderId} input[name="title"]`);
       await input.waitFor();
+      await ui.settled();
       assert((await ui.focused()) === `${olderId} ${await input.getAttribute('id')}`, `focus on ${await ui.focused()}`);
       await input.fill('Keyboard renamed');
       await page.keyboard.press('Enter');
       await ui.row('Keyboard renamed').waitFor();
+      await ui.settled();
       await page.waitForFunction((id) => document.activeElement?.closest('li')?.id === id, olderId);
       assert((await ui.focused()) === `${olderId} title`, `focus on ${await ui.focused()}`);
     });
@@ -31,9 +33,11 @@ export async function run(browser, baseUrl) {
       await page.keyboard.press('Enter');
       const input = page.locator(`#${olderId} input[name="title"]`);
       await input.waitFor();
+      await ui.settled();
       await input.fill('Not saved');
       await page.keyboard.press('Escape');
       await ui.row('Keyboard renamed').waitFor();
+      await ui.settled();
       await page.waitForFunction((id) => document.activeElement?.closest('li')?.id === id, olderId);
       assert((await ui.focused()) === `${olderId} title`, `focus on ${await ui.focused()}`);
       await page.locator('#todos > li.editing').waitFor({ state: 'detached' });
@@ -43,6 +47,7 @@ export async function run(browser, baseUrl) {
       await ui.row('Keyboard renamed').locator('.mark-done').focus();
       await page.keyboard.press('Enter');
       await page.locator(`#${olderId}.done`).waitFor();
+      await ui.settled();
       await page.waitForFunction((id) => document.activeElement?.closest('li')?.id === id, olderId);
     });
 

@@ -34,12 +34,15 @@ export async function run(browser, baseUrl) {
       const id = await row.getAttribute('id');
       await row.locator('.title').click();
       await page.locator(`#${id}.editing`).waitFor();
+      await ui.settled();
       const m = await measure(page, id);
       assert(m.page <= m.viewport && m.controls <= m.viewport, `page ${m.page} px, controls end at ${m.controls} px`);
       await page.locator(`#${id} .cancel`).click();
       await page.locator(`#${id}:not(.editing)`).waitFor();
+      await ui.settled();
       await ui.row(LONG).locator('.mark-done').click();
       await page.locator(`#${id}.done`).waitFor();
+      await ui.settled();
     });
 
     await check('in flight: Add is disabled and marked busy until the answer; a second click adds nothing', async () => {
@@ -63,6 +66,7 @@ export async function run(browser, baseUrl) {
         release();
       }
       await ui.row('Slow item').waitFor();
+      await ui.settled();
       await page.unroute('**/todos/add/');
       await page.waitForFunction(() => !document.querySelector('#add-form button').disabled);
       assert((await ui.row('Slow item').count()) === 1, `${await ui.row('Slow item').count()} rows`);

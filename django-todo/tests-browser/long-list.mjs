@@ -50,6 +50,7 @@ export async function run(browser, baseUrl) {
       await row.locator('.title').click();
       await page.locator(`#${id}.editing .cancel`).click();
       await page.locator(`#${id}:not(.editing)`).waitFor();
+      await ui.settled();
       const after = await page.evaluate(() => window.scrollY);
       assert(Math.abs(after - before) <= 2, `scroll ${before} -> ${after}`);
       assert((await page.evaluate(() => window.__marker)) === 1, 'page reloaded');
