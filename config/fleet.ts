@@ -1,0 +1,41 @@
+/**
+ * Hub and spoke: an environment either runs its own Argo CD or is a spoke of another environment's
+ * (its `hub`). The hub registers each spoke's cluster with a cluster Secret and generates its
+ * Applications; a spoke's dist/ holds its apps but neither Argo CD nor the Image Updater, which run
+ * on the hub and reach the spoke through its API endpoint (EKS IAM authentication, no token).
+ */
+import { ARGOCD_APP } from './argocd';
+import type { AppName } from './contract';
+import type { EnvironmentConfig } from './types';
+
+/** Apps a spoke does not run: the hub's serve it (Argo CD syncs it; the Image Updater writes back for it). */
+export const HUB_APPS: readonly AppName[] = [ARGOCD_APP, 'argocd-image-updater'];
+
+/** The spokes of a hub, by name. */
+export function spokesOf(hub: string, envs: readonly EnvironmentConfig[]): EnvironmentConfig[] {
+  return envs.filter((e) => e.hub === hub).sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/**
+ * The rules between environments of a fleet, one line each: a hub that exists and runs its own Argo
+ * CD, in the spoke's account and region (its External Secrets read the spoke's endpoint and CA from
+ * SSM there), and a spoke that runs none of the hub's apps.
+ */
+export function fleetProblems(envs: readonly EnvironmentConfig[]): string[] {
+  const byName = new Map(envs.map((e) => [e.name, e]));
+  const problems: string[] = [];
+  for (const spoke of envs.filter((e) => e.hub !== undefined)) {
+    const where = `environment "${spoke.name}": field "hub"`;
+    const hub = byName.get(spoke.hub!);
+    if (hub === undefined) problems.push(`${where}: no environment "${spoke.hub}" (known: ${[...byName.keys()].sort().join(', ')})`);
+    else if (hub.name === spoke.name) problems.push(`${where}: an environment cannot be its own hub`);
+    else if (hub.hub !== undefined) problems.push(`${where}: "${hub.name}" is itself a spoke of "${hub.hub}"; a hub runs its own Argo CD`);
+    else if (hub.aws.accountId !== spoke.aws.accountId || hub.aws.region !== spoke.aws.region) {
+      problems.push(`${where}: hub "${hub.name}" is in ${hub.aws.accountId}/${hub.aws.region}, this spoke in ${spoke.aws.accountId}/${spoke.aws.region}; a spoke must be in its hub's account and region`);
+    }
+    for (const app of HUB_APPS) {
+      if (spoke.apps[app].enabled) problems.push(`environment "${spoke.name}": field "apps.${app}.enabled": must be false in a spoke (its hub "${spoke.hub}" runs ${app} for it)`);
+    }
+  }
+  return problems;
+}
