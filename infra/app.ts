@@ -1,6 +1,7 @@
 /**
  * Builds the stacks of one environment (deploy order: secrets, cluster, data, certificate, access,
- * bootstrap) and the whole app (every environment of config/environments.ts).
+ * bootstrap; a spoke has no bootstrap: its hub's Argo CD manages it) and the whole app (every
+ * environment of config/environments.ts).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -28,7 +29,8 @@ export interface EnvironmentStacks {
   readonly data: DataStack;
   readonly certificate: CertificateStack;
   readonly access: AccessStack;
-  readonly bootstrap: BootstrapStack;
+  /** Absent for a spoke (config/fleet.ts): its hub's Argo CD manages it. */
+  readonly bootstrap?: BootstrapStack;
 }
 
 export function buildEnvironment(scope: Construct, env: EnvironmentConfig, opts: InfraOptions = {}): EnvironmentStacks {
@@ -37,6 +39,7 @@ export function buildEnvironment(scope: Construct, env: EnvironmentConfig, opts:
   const data = new DataStack(scope, env, cluster, secrets);
   const certificate = new CertificateStack(scope, env);
   const access = new AccessStack(scope, env, { cluster, data, secrets });
+  if (env.hub !== undefined) return { secrets, cluster, data, certificate, access };
   const bootstrap = new BootstrapStack(scope, env, opts.distRoot === undefined ? {} : { distRoot: opts.distRoot });
   // Not referenced through tokens, but it needs the cluster, its add-ons and the SSM parameters the
   // apps read (Argo CD syncs everything right after).

@@ -8,13 +8,13 @@ import { EnvironmentError, validateEnvironment } from '../config/validate';
 const broken = (patch: (e: EnvironmentConfig) => EnvironmentConfig) => () => validateEnvironment(patch(loadEnvironment('prod')), 'prod');
 
 describe('environment config', () => {
-  it('defines dev and prod, each valid', () => {
-    expect(environmentNames).toEqual(['dev', 'prod']);
+  it('defines dev, prod and staging (a spoke of prod), each valid', () => {
+    expect(environmentNames).toEqual(['dev', 'prod', 'staging']);
     for (const name of environmentNames) expect(loadEnvironment(name).name).toBe(name);
   });
 
   it('names the known environments for an unknown one', () => {
-    expect(() => loadEnvironment('staging')).toThrow('unknown environment "staging" (known: dev, prod)');
+    expect(() => loadEnvironment('qa')).toThrow('unknown environment "qa" (known: dev, prod, staging)');
     expect(() => loadEnvironment('toString')).toThrow('unknown environment "toString"');
   });
 

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { EKS_ADDONS } from '../../config/cluster-baseline';
 import { allParameters, allServiceAccounts, roleName, ssmParameterName } from '../../config/contract';
 import { environmentNames, loadEnvironment } from '../../config/environments';
+import { stackKindsOf } from '../../infra/common';
 import { configValue, inputVariables } from '../../infra/stacks/access';
 import { resources, rolesOf, stack } from './helpers';
 
@@ -24,7 +25,7 @@ describe.each(envs)('contract ($name)', (env) => {
   });
 
   it('no other stack writes SSM parameters', () => {
-    for (const kind of ['secrets', 'cluster', 'data', 'certificate', 'bootstrap']) {
+    for (const kind of stackKindsOf(env).filter((k) => k !== 'access')) {
       expect(Object.keys(resources(stack(`${env.name}-${kind}`), 'aws_ssm_parameter')), kind).toHaveLength(0);
     }
   });
@@ -98,7 +99,7 @@ describe.each(envs)('contract ($name)', (env) => {
     const addonRoles = EKS_ADDONS.flatMap((a) => (a.irsa ? [`${env.clusterName}-${a.irsa.role}`] : []));
     expect(addonRoles).toEqual([`${env.clusterName}-vpc-cni`, `${env.clusterName}-ebs-csi`]);
     expect(cluster.sort()).toEqual([`${env.clusterName}-cluster`, `${env.clusterName}-nodes`, ...addonRoles].sort());
-    for (const kind of ['secrets', 'data', 'certificate', 'bootstrap']) {
+    for (const kind of stackKindsOf(env).filter((k) => k !== 'access' && k !== 'cluster')) {
       expect(rolesOfAnyTrust(`${env.name}-${kind}`), kind).toHaveLength(0);
     }
   });

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { environmentNames, loadEnvironment } from '../../config/environments';
 import { EKS_ADDONS } from '../../config/cluster-baseline';
-import { stackKinds } from '../../infra/common';
+import { stackKindsOf } from '../../infra/common';
 import { CLUSTER_ADMIN_POLICY } from '../../infra/stacks/cluster';
 import { ECR_KEEP_IMAGES } from '../../infra/stacks/data';
 import { only, resources, rolesOf, stack, synthAll } from './helpers';
@@ -10,9 +10,10 @@ import { only, resources, rolesOf, stack, synthAll } from './helpers';
 const envs = environmentNames.map((name) => loadEnvironment(name));
 
 describe('infra app', () => {
-  it('has the same six stacks per environment', () => {
+  it('has the six stacks per environment, five for a spoke (no bootstrap)', () => {
     const ids = Object.keys(synthAll().stacks);
-    expect(ids).toEqual(envs.flatMap((env) => stackKinds.map((kind) => `${env.name}-${kind}`)).sort());
+    expect(ids).toEqual(envs.flatMap((env) => stackKindsOf(env).map((kind) => `${env.name}-${kind}`)).sort());
+    expect(envs.filter((e) => e.hub !== undefined).map((e) => ids.includes(`${e.name}-bootstrap`))).toEqual(envs.filter((e) => e.hub !== undefined).map(() => false));
   });
 });
 
@@ -23,7 +24,7 @@ describe.each(envs)('$name', (env) => {
   const access = () => stack(`${env.name}-access`);
 
   it('uses the S3 backend of the environment, with locking and encryption', () => {
-    for (const kind of stackKinds) {
+    for (const kind of stackKindsOf(env)) {
       const s3 = stack(`${env.name}-${kind}`).terraform.backend.s3;
       expect(s3).toEqual({
         bucket: `${env.clusterName}-tfstate-${env.aws.accountId}`,
