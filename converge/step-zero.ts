@@ -69,6 +69,11 @@ export function stepZero(env: EnvironmentConfig, apps: readonly ModelApp[], base
   for (const sa of accounts) add(`role:${roleArn({ clusterName: env.clusterName, accountId: env.aws.accountId }, sa.app, sa.name as never)}`, infra(`IRSA role for ${sa.namespace}/${sa.name}`));
   summary.push(`SSM parameters: ${params.length}; IRSA roles: ${accounts.length}`);
 
+  // A spoke has no bootstrap: its hub's Argo CD syncs it from outside the cluster (config/fleet.ts).
+  if (env.hub !== undefined) {
+    summary.push(`no bootstrap: Argo CD runs in the hub environment "${env.hub}", which syncs this cluster as ${env.clusterName}`);
+    return { providers, summary };
+  }
   // The bootstrap: namespace, Secrets from SSM, the argocd app's chart (hooks included), the ApplicationSet.
   add(`ns:${ARGOCD_NAMESPACE}`, infra(`bootstrap namespace ${ARGOCD_NAMESPACE}`));
   for (const s of baseline.bootstrapSecrets) {
