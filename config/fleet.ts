@@ -5,7 +5,7 @@
  * on the hub and reach the spoke through its API endpoint (EKS IAM authentication, no token).
  */
 import { ARGOCD_APP } from './argocd';
-import type { AppName } from './contract';
+import { type AppName, roleArn, type ServiceAccountName, ssmPrefix } from './contract';
 import type { EnvironmentConfig } from './types';
 
 /** Apps a spoke does not run: the hub's serve it (Argo CD syncs it; the Image Updater writes back for it). */
@@ -38,4 +38,24 @@ export function fleetProblems(envs: readonly EnvironmentConfig[]): string[] {
     }
   }
   return problems;
+}
+
+/** What a spoke's infra tells its hub about its cluster: the API endpoint and the CA (base64 PEM, as EKS gives it). */
+export type RegistrationKey = 'endpoint' | 'ca';
+
+/**
+ * Where a spoke's registration lives in SSM: under its hub's argocd prefix, which the hub's argocd
+ * SecretStore already reads (`/<hub cluster>/argocd/clusters/<spoke>/<key>`). The spoke's cluster
+ * stack writes it; the hub's ExternalSecret `cluster-<spoke>` turns it into a cluster Secret.
+ */
+export function registrationParameter(hub: EnvironmentConfig, spoke: EnvironmentConfig, key: RegistrationKey): string {
+  return `${ssmPrefix(hub.clusterName, ARGOCD_APP)}clusters/${spoke.name}/${key}`;
+}
+
+/** The Argo CD components that talk to clusters (argo-cd v2.11: the application controller and the server). */
+export const HUB_IDENTITIES: readonly ServiceAccountName<typeof ARGOCD_APP>[] = ['argocd-application-controller', 'argocd-server'];
+
+/** The IAM roles a hub's Argo CD presents to its spokes' API servers: each spoke gives them an access entry. */
+export function hubIdentityArns(hub: EnvironmentConfig): string[] {
+  return HUB_IDENTITIES.map((sa) => roleArn({ clusterName: hub.clusterName, accountId: hub.aws.accountId }, ARGOCD_APP, sa));
 }

@@ -35,7 +35,7 @@ export interface EnvironmentStacks {
 
 export function buildEnvironment(scope: Construct, env: EnvironmentConfig, opts: InfraOptions = {}): EnvironmentStacks {
   const secrets = new SecretsStack(scope, env);
-  const cluster = new ClusterStack(scope, env);
+  const cluster = new ClusterStack(scope, env, env.hub === undefined ? undefined : loadEnvironment(env.hub));
   const data = new DataStack(scope, env, cluster, secrets);
   const certificate = new CertificateStack(scope, env);
   const access = new AccessStack(scope, env, { cluster, data, secrets });

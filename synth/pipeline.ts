@@ -153,7 +153,7 @@ export async function synthesize(opts: SynthOptions = {}): Promise<SynthResult> 
     const traffic = checkTraffic(env.name, envApps);
     traffic.problems.forEach((p) => problems.add(p));
     uses.push(...traffic.uses.map((u) => ({ env: env.name, ...u })));
-    const model = problems.capture(() => modelEnvironment({ env, apps: envApps }));
+    const model = problems.capture(() => modelEnvironment({ env, apps: envApps, spokes: spokesOf(env.name, fleet as EnvironmentConfig[]) }));
     if (model) {
       models.push(model);
       model.problems.forEach((p) => problems.add(p));

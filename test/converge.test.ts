@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EKS_ADDONS } from '../config/cluster-baseline';
+import { spokesOf } from '../config/fleet';
 import { environmentNames, loadEnvironment } from '../config/environments';
 import { modelEnvironment } from '../converge/model';
 import { formatTimeline, GRAPH_DOC, graphDocument } from '../converge/report';
@@ -36,7 +37,9 @@ function plant(env: string, app: string, ...objects: KubeObject[]): ModelApp[] {
   });
 }
 
-const problemsOf = (env: string, apps: readonly ModelApp[], baseline = BASELINE) => modelEnvironment({ env: loadEnvironment(env), apps, baseline }).problems;
+/** The model's problems, the environment's spokes registered as at synth (config/fleet.ts). */
+const problemsOf = (env: string, apps: readonly ModelApp[], baseline = BASELINE) =>
+  modelEnvironment({ env: loadEnvironment(env), apps, baseline, spokes: spokesOf(env, environmentNames.map((n) => loadEnvironment(n))) }).problems;
 
 const pod = (spec: Record<string, unknown>) => ({ containers: [{ name: 'c', image: 'docker.io/library/busybox:1.36', ...spec }] });
 const deployment = (name: string, spec: Record<string, unknown>): KubeObject => ({

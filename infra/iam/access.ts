@@ -63,7 +63,8 @@ function ssmRead(env: EnvironmentConfig, app: AppName, targets: AccessTargets): 
 
 /**
  * Statements for one access intent, or `undefined` when the intent grants nothing in this
- * environment (`route53-records` when DNS is not Route53: the role exists, without a policy).
+ * environment (`route53-records` when DNS is not Route53, `eks-identity` always: the role exists,
+ * without a policy).
  */
 export function accessStatements(
   env: EnvironmentConfig,
@@ -83,6 +84,8 @@ export function accessStatements(
       return [{ sid: 'EcrPull', actions: ECR_PULL, resources: [targets.repositoryArn] }, ECR_LOGIN];
     case 'load-balancer-controller':
       return [...loadBalancerControllerStatements];
+    case 'eks-identity':
+      return undefined;
     case 'route53-records': {
       if (env.dns.kind !== 'route53') return undefined;
       const zone = `arn:aws:route53:::hostedzone/${env.dns.hostedZoneId}`;

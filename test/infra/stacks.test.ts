@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { environmentNames, loadEnvironment } from '../../config/environments';
 import { EKS_ADDONS } from '../../config/cluster-baseline';
+import { hubIdentityArns } from '../../config/fleet';
 import { stackKindsOf } from '../../infra/common';
 import { CLUSTER_ADMIN_POLICY } from '../../infra/stacks/cluster';
 import { ECR_KEEP_IMAGES } from '../../infra/stacks/data';
@@ -64,11 +65,12 @@ describe.each(envs)('$name', (env) => {
       expect(eks.access_config).toEqual({ authentication_mode: 'API', bootstrap_cluster_creator_admin_permissions: false });
     });
 
-    it('gives cluster-admin access entries to the configured admins only', () => {
+    it('gives cluster-admin access entries to the configured admins only, and on a spoke to its hub\'s Argo CD', () => {
+      const admins = [...env.clusterAdmins, ...(env.hub === undefined ? [] : hubIdentityArns(loadEnvironment(env.hub)))];
       const entries = Object.values(resources(cluster(), 'aws_eks_access_entry'));
-      expect(entries.map((e) => e.principal_arn).sort()).toEqual([...env.clusterAdmins].sort());
+      expect(entries.map((e) => e.principal_arn).sort()).toEqual(admins.sort());
       const assoc = Object.values(resources(cluster(), 'aws_eks_access_policy_association'));
-      expect(assoc).toHaveLength(env.clusterAdmins.length);
+      expect(assoc).toHaveLength(admins.length);
       for (const a of assoc) {
         expect(a.policy_arn).toBe(CLUSTER_ADMIN_POLICY);
         expect(a.access_scope).toEqual({ type: 'cluster' });
