@@ -119,7 +119,8 @@ const environments: Readonly<Record<EnvironmentName, EnvironmentConfig>> = {
       ...baseApps,
       argocd: { enabled: false },
       'argocd-image-updater': { ...baseApps['argocd-image-updater'], enabled: false },
-      django: { ...baseApps.django, replicas: 1 },
+      // prod's account: a repository of its own.
+      django: { ...baseApps.django, repository: 'django-todo-staging', replicas: 1 },
       'eck-stack': { ...baseApps['eck-stack'], elasticsearchNodes: 1 },
       prometheus: { ...baseApps.prometheus, retention: '3d', storageGi: 10 },
     },

@@ -17,9 +17,10 @@ export function spokesOf(hub: string, envs: readonly EnvironmentConfig[]): Envir
 }
 
 /**
- * The rules between environments of a fleet, one line each: a hub that exists and runs its own Argo
- * CD, in the spoke's account and region (its External Secrets read the spoke's endpoint and CA from
- * SSM there), and a spoke that runs none of the hub's apps.
+ * The rules between environments, one line each: a hub that exists and runs its own Argo CD, in the
+ * spoke's account and region (its External Secrets read the spoke's endpoint and CA from SSM there),
+ * a spoke that runs none of the hub's apps, and no ECR repository name taken twice in one account
+ * and region.
  */
 export function fleetProblems(envs: readonly EnvironmentConfig[]): string[] {
   const byName = new Map(envs.map((e) => [e.name, e]));
@@ -36,6 +37,15 @@ export function fleetProblems(envs: readonly EnvironmentConfig[]): string[] {
     for (const app of HUB_APPS) {
       if (spoke.apps[app].enabled) problems.push(`environment "${spoke.name}": field "apps.${app}.enabled": must be false in a spoke (its hub "${spoke.hub}" runs ${app} for it)`);
     }
+  }
+  // Names that are unique per account and region, not per cluster: environments sharing an account
+  // (a spoke and its hub always do) must not share them.
+  const repositories = new Map<string, string>();
+  for (const env of envs) {
+    const key = `${env.aws.accountId}/${env.aws.region}/${env.apps.django.repository}`;
+    const other = repositories.get(key);
+    if (other !== undefined) problems.push(`environment "${env.name}": field "apps.django.repository": "${env.apps.django.repository}" is environment "${other}"'s ECR repository in the same account and region`);
+    else repositories.set(key, env.name);
   }
   return problems;
 }

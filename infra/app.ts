@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { App, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import { environmentNames, loadEnvironment } from '../config/environments';
+import { spokesOf } from '../config/fleet';
 import type { EnvironmentConfig } from '../config/types';
 import { checkSharedConfig } from '../config/validate';
 import { repoRoot } from '../config/paths';
@@ -38,7 +39,7 @@ export function buildEnvironment(scope: Construct, env: EnvironmentConfig, opts:
   const cluster = new ClusterStack(scope, env, env.hub === undefined ? undefined : loadEnvironment(env.hub));
   const data = new DataStack(scope, env, cluster, secrets);
   const certificate = new CertificateStack(scope, env);
-  const access = new AccessStack(scope, env, { cluster, data, secrets });
+  const access = new AccessStack(scope, env, { cluster, data, secrets }, spokesOf(env.name, environmentNames.map((n) => loadEnvironment(n))));
   if (env.hub !== undefined) return { secrets, cluster, data, certificate, access };
   const bootstrap = new BootstrapStack(scope, env, opts.distRoot === undefined ? {} : { distRoot: opts.distRoot });
   // Not referenced through tokens, but it needs the cluster, its add-ons and the SSM parameters the

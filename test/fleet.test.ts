@@ -23,11 +23,14 @@ describe('fleet config', () => {
     expect(fleetProblems(envs())).toEqual([]);
   });
 
-  it('refuses an unknown hub, a hub that is a spoke, another account or region, and a spoke running the hub\'s apps', () => {
+  it('refuses an unknown hub, a hub that is a spoke, another account or region, a spoke running the hub\'s apps, and a shared ECR repository', () => {
     expect(fleetProblems(withChange('staging', (e) => ({ ...e, hub: 'qa' })))).toEqual(['environment "staging": field "hub": no environment "qa" (known: dev, prod, staging)']);
     expect(fleetProblems(withChange('prod', (e) => ({ ...e, hub: 'dev' })))).toContain('environment "staging": field "hub": "prod" is itself a spoke of "dev"; a hub runs its own Argo CD');
     expect(fleetProblems(withChange('staging', (e) => ({ ...e, aws: { ...e.aws, region: 'eu-west-1' } })))).toEqual([
       'environment "staging": field "hub": hub "prod" is in 222222222222/us-east-1, this spoke in 222222222222/eu-west-1; a spoke must be in its hub\'s account and region',
+    ]);
+    expect(fleetProblems(withChange('staging', (e) => ({ ...e, apps: { ...e.apps, django: { ...e.apps.django, repository: 'django-todo' } } })))).toEqual([
+      'environment "staging": field "apps.django.repository": "django-todo" is environment "prod"\'s ECR repository in the same account and region',
     ]);
     expect(fleetProblems(withChange('staging', (e) => ({ ...e, apps: { ...e.apps, argocd: { enabled: true } } })))).toEqual([
       'environment "staging": field "apps.argocd.enabled": must be false in a spoke (its hub "prod" runs argocd for it)',

@@ -19,6 +19,11 @@ export interface AccessTargets {
   readonly ssmKeyArn: string;
   /** ARN of the environment's one ECR repository. */
   readonly repositoryArn: string;
+  /**
+   * ECR repositories of the environment's spokes (config/fleet.ts), which its Image Updater watches
+   * too: same account and region. @default none
+   */
+  readonly spokeRepositoryArns?: readonly string[];
 }
 
 const ECR_PULL = [
@@ -81,7 +86,7 @@ export function accessStatements(
         ECR_LOGIN,
       ];
     case 'ecr-read':
-      return [{ sid: 'EcrPull', actions: ECR_PULL, resources: [targets.repositoryArn] }, ECR_LOGIN];
+      return [{ sid: 'EcrPull', actions: ECR_PULL, resources: [targets.repositoryArn, ...(targets.spokeRepositoryArns ?? [])] }, ECR_LOGIN];
     case 'load-balancer-controller':
       return [...loadBalancerControllerStatements];
     case 'eks-identity':

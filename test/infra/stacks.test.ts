@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { environmentNames, loadEnvironment } from '../../config/environments';
 import { EKS_ADDONS } from '../../config/cluster-baseline';
-import { hubIdentityArns } from '../../config/fleet';
+import { hubIdentityArns, spokesOf } from '../../config/fleet';
 import { stackKindsOf } from '../../infra/common';
 import { CLUSTER_ADMIN_POLICY } from '../../infra/stacks/cluster';
 import { ECR_KEEP_IMAGES } from '../../infra/stacks/data';
@@ -239,14 +239,16 @@ describe.each(envs)('$name', (env) => {
       expect(kms.condition).toEqual([{ test: 'StringEquals', variable: 'kms:ViaService', values: [`ssm.${env.aws.region}.amazonaws.com`] }]);
     });
 
-    it('scopes ECR push (jenkins) and read (image updater) to the one repository', () => {
+    it('scopes ECR push (jenkins) to the one repository, read (image updater) to it and its spokes\' repositories', () => {
       const roles = rolesOf(access());
       const repoArn = expect.stringMatching(/cross-stack-reference-input-.*-data\.outputs\.cross-stack-output-aws_ecr_repositoryecrarn/);
       const push = roles.find((r) => r.roleName === `${env.clusterName}-jenkins`)!.policies['ecr-push']!.statement as any[];
       expect(push.find((s) => s.sid === 'EcrPushPull').resources).toEqual([repoArn]);
       expect(push.find((s) => s.sid === 'EcrPushPull').actions).toContain('ecr:PutImage');
       const read = roles.find((r) => r.roleName === `${env.clusterName}-argocd-image-updater`)!.policies['ecr-read']!.statement as any[];
-      expect(read.find((s) => s.sid === 'EcrPull').resources).toEqual([repoArn]);
+      const spokes = spokesOf(env.name, envs).map((s) => `arn:aws:ecr:${s.aws.region}:${s.aws.accountId}:repository/${s.apps.django.repository}`);
+      expect(read.find((s) => s.sid === 'EcrPull').resources).toEqual([repoArn, ...spokes]);
+      if (env.name === 'prod') expect(spokes).toEqual(['arn:aws:ecr:us-east-1:222222222222:repository/django-todo-staging']);
       expect(read.flatMap((s) => s.actions)).not.toContain('ecr:PutImage');
     });
 
