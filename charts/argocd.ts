@@ -2,6 +2,7 @@ import type { Construct } from 'constructs';
 import { ARGOCD_APP, ARGOCD_RELEASE, ARGOCD_REPO_SECRET, ARGOCD_SECRET, type ArgocdSecret } from '../config/argocd';
 import { hostName } from '../config/contract';
 import type { EnvironmentConfig } from '../config/types';
+import { IrsaServiceAccount } from './lib/irsa-service-account';
 import { AddonChart } from './lib/addon-chart';
 import { AlbIngress } from './lib/alb-ingress';
 import { SsmSecret } from './lib/ssm-secret';
@@ -89,6 +90,8 @@ export class Argocd extends AddonChart {
           secret: { createSecret: false },
         },
         controller: {
+          // Its identity towards a hub's spokes (config/fleet.ts): EKS IAM authentication, no token.
+          serviceAccount: { annotations: IrsaServiceAccount.annotationsFor(this, 'argocd', 'argocd-application-controller') },
           // The chart's default is `*` verbs on `*` resources and non-resource URLs. The controller
           // does have to read and apply every kind in the cluster (it syncs CRDs, ClusterRoles, …),
           // so resources stay `*`, but verbs are the ones a sync uses; `escalate`/`bind` let it apply
@@ -105,7 +108,7 @@ export class Argocd extends AddonChart {
         },
         // The server's own ClusterRole (chart default) stays: `*` resources but only get, patch and
         // delete (UI resource view and actions) plus events; no `*` verbs.
-        server: { ingress: { enabled: false } },
+        server: { ingress: { enabled: false }, serviceAccount: { annotations: IrsaServiceAccount.annotationsFor(this, 'argocd', 'argocd-server') } },
         dex: { enabled: false },
       },
     });

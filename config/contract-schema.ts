@@ -37,9 +37,12 @@ export const paramSpec = strictObject({
  * - `ecr-push`: push and pull the environment's one ECR repository;
  * - `ecr-read`: pull and list the environment's one ECR repository;
  * - `load-balancer-controller`: the AWS Load Balancer Controller's published policy;
- * - `route53-records`: change records in the environment's Route53 zone (only when DNS is Route53).
+ * - `route53-records`: change records in the environment's Route53 zone (only when DNS is Route53);
+ * - `eks-identity`: none in AWS: the role is an identity that other clusters' EKS access entries
+ *   name (a hub's Argo CD, config/fleet.ts); EKS authenticates it from a presigned
+ *   sts:GetCallerIdentity, which needs no permission.
  */
-export const awsAccess = z.enum(['ssm-read', 'ecr-push', 'ecr-read', 'load-balancer-controller', 'route53-records']);
+export const awsAccess = z.enum(['ssm-read', 'ecr-push', 'ecr-read', 'load-balancer-controller', 'route53-records', 'eks-identity']);
 
 export const serviceAccountSpec = strictObject({
   /** What the role may do in AWS. */

@@ -72,7 +72,13 @@ export const contract = {
       repo_password: input('git_read_token'),
     },
     readsFrom: [],
-    serviceAccounts: { 'argocd-ssm-reader': SSM_READ },
+    serviceAccounts: {
+      'argocd-ssm-reader': SSM_READ,
+      // What a hub's Argo CD presents to its spokes' API servers (config/fleet.ts): the two
+      // components that talk to clusters. Roles without AWS permissions.
+      'argocd-application-controller': { access: ['eks-identity'] },
+      'argocd-server': { access: ['eks-identity'] },
+    },
     hosts: { server: 'argocd' },
   },
   'argocd-image-updater': {

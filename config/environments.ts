@@ -101,6 +101,30 @@ const environments: Readonly<Record<EnvironmentName, EnvironmentConfig>> = {
       django: { ...baseApps.django, autoscaling: { minReplicas: 2, maxReplicas: 4, targetCpuPercent: 70 } },
     },
   },
+  staging: {
+    name: 'staging',
+    aws: { accountId: '222222222222', region: 'us-east-1' },
+    clusterName: 'django-staging',
+    kubernetesVersion: '1.29',
+    domain: 'staging.example.com',
+    dns: { kind: 'cloudflare', zoneId: '0123456789abcdef0123456789abcdef' },
+    git: { repoUrl: 'https://github.com/example/gitops-platform.git', revision: 'main' },
+    nodePools: { cicd: cicdPool, apps: { ...appsPool, maxSize: 2 } },
+    apiAllowedCidrs: ['203.0.113.0/24'],
+    adminAllowedCidrs: ['203.0.113.0/24'],
+    clusterAdmins: ['arn:aws:iam::222222222222:role/platform-admin'],
+    hub: 'prod',
+    charts: defaultChartVersions,
+    apps: {
+      ...baseApps,
+      argocd: { enabled: false },
+      'argocd-image-updater': { ...baseApps['argocd-image-updater'], enabled: false },
+      // prod's account: a repository of its own.
+      django: { ...baseApps.django, repository: 'django-todo-staging', replicas: 1 },
+      'eck-stack': { ...baseApps['eck-stack'], elasticsearchNodes: 1 },
+      prometheus: { ...baseApps.prometheus, retention: '3d', storageGi: 10 },
+    },
+  },
 };
 
 export const environmentNames = Object.keys(environments).sort();

@@ -186,6 +186,12 @@ export const environmentConfig = strictObject({
   adminAllowedCidrs: listOf(matching(CIDR, 'an IPv4 CIDR like 203.0.113.0/24'), 1),
   /** IAM principal ARNs given EKS cluster-admin access entries (humans, CI deployers). */
   clusterAdmins: listOf(matching(/^arn:aws:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/, 'an IAM role or user ARN')),
+  /**
+   * The environment whose Argo CD manages this cluster (config/fleet.ts): absent, the cluster runs
+   * its own Argo CD (installed by infra's bootstrap); set, this environment is a spoke of that hub,
+   * which registers its cluster and syncs its apps, and it runs neither Argo CD nor the Image Updater.
+   */
+  hub: environmentName.optional(),
   /** Pinned upstream chart versions; see `chart-versions.ts`. */
   charts: recordOf(chartNames, matching(SEMVER, 'a pinned semver version')),
   apps: appSettings,

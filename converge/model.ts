@@ -59,10 +59,12 @@ export interface ModelInput {
   readonly apps: readonly ModelApp[];
   /** What infra installs. @default BASELINE (config/) */
   readonly baseline?: Baseline;
+  /** The environment's spokes when it is a hub (config/fleet.ts): their infra registers them. @default none */
+  readonly spokes?: readonly EnvironmentConfig[];
 }
 
-export function modelEnvironment({ env, apps, baseline = BASELINE }: ModelInput): EnvironmentModel {
-  const zero = stepZero(env, apps, baseline);
+export function modelEnvironment({ env, apps, baseline = BASELINE, spokes = [] }: ModelInput): EnvironmentModel {
+  const zero = stepZero(env, apps, baseline, spokes);
   const index = new ProviderIndex(apps, zero.providers);
   const registry = new RegExp(`^${ecrRegistryHost(env.aws.accountId, env.aws.region).replace(/\./g, '\\.')}/`);
   const appOf = new Map(apps.map((a) => [a.app, a]));

@@ -7,6 +7,7 @@
  */
 import { ARGOCD_APP, ARGOCD_NAMESPACE, APPLICATIONSET_NAME, BOOTSTRAP_SECRETS, type ArgocdSecret } from '../config/argocd';
 import { BUILTIN_NAMESPACES, EKS_ADDONS, eksStorageClasses, nodeLabels, type EksAddon } from '../config/cluster-baseline';
+import { registrationParameter } from '../config/fleet';
 import { allParameters, allServiceAccounts, roleArn, ssmParameterName } from '../config/contract';
 import type { EnvironmentConfig, NodePoolName } from '../config/types';
 import type { ObjectFacts } from '../synth/objects';
@@ -42,7 +43,7 @@ export function handedOver(baseline: Baseline, app: string, kind: string, namesp
 }
 
 /** Everything step 0 provides, and a line per group for the timeline. */
-export function stepZero(env: EnvironmentConfig, apps: readonly ModelApp[], baseline: Baseline): { providers: KeyedProvider[]; summary: string[] } {
+export function stepZero(env: EnvironmentConfig, apps: readonly ModelApp[], baseline: Baseline, spokes: readonly EnvironmentConfig[] = []): { providers: KeyedProvider[]; summary: string[] } {
   const providers: KeyedProvider[] = [];
   const add = (key: string, p: Provider) => providers.push({ key, provider: p });
   const summary: string[] = [];
@@ -68,7 +69,18 @@ export function stepZero(env: EnvironmentConfig, apps: readonly ModelApp[], base
   const accounts = allServiceAccounts();
   for (const sa of accounts) add(`role:${roleArn({ clusterName: env.clusterName, accountId: env.aws.accountId }, sa.app, sa.name as never)}`, infra(`IRSA role for ${sa.namespace}/${sa.name}`));
   summary.push(`SSM parameters: ${params.length}; IRSA roles: ${accounts.length}`);
+  // A spoke's registration: written by the spoke's own infra (its cluster stack), which the hub's
+  // ExternalSecret waits for (External Secrets retries a missing parameter with backoff).
+  for (const spoke of spokes) {
+    for (const key of ['endpoint', 'ca'] as const) add(`ssm:${registrationParameter(env, spoke, key)}`, infra(`the cluster stack of spoke ${spoke.name}`));
+  }
+  if (spokes.length > 0) summary.push(`spokes registered by their own infra: ${spokes.map((s) => s.name).join(', ')}`);
 
+  // A spoke has no bootstrap: its hub's Argo CD syncs it from outside the cluster (config/fleet.ts).
+  if (env.hub !== undefined) {
+    summary.push(`no bootstrap: Argo CD runs in the hub environment "${env.hub}", which syncs this cluster as ${env.clusterName}`);
+    return { providers, summary };
+  }
   // The bootstrap: namespace, Secrets from SSM, the argocd app's chart (hooks included), the ApplicationSet.
   add(`ns:${ARGOCD_NAMESPACE}`, infra(`bootstrap namespace ${ARGOCD_NAMESPACE}`));
   for (const s of baseline.bootstrapSecrets) {

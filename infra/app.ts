@@ -1,12 +1,14 @@
 /**
  * Builds the stacks of one environment (deploy order: secrets, cluster, data, certificate, access,
- * bootstrap) and the whole app (every environment of config/environments.ts).
+ * bootstrap; a spoke has no bootstrap: its hub's Argo CD manages it) and the whole app (every
+ * environment of config/environments.ts).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { App, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import { environmentNames, loadEnvironment } from '../config/environments';
+import { spokesOf } from '../config/fleet';
 import type { EnvironmentConfig } from '../config/types';
 import { checkSharedConfig } from '../config/validate';
 import { repoRoot } from '../config/paths';
@@ -28,15 +30,17 @@ export interface EnvironmentStacks {
   readonly data: DataStack;
   readonly certificate: CertificateStack;
   readonly access: AccessStack;
-  readonly bootstrap: BootstrapStack;
+  /** Absent for a spoke (config/fleet.ts): its hub's Argo CD manages it. */
+  readonly bootstrap?: BootstrapStack;
 }
 
 export function buildEnvironment(scope: Construct, env: EnvironmentConfig, opts: InfraOptions = {}): EnvironmentStacks {
   const secrets = new SecretsStack(scope, env);
-  const cluster = new ClusterStack(scope, env);
+  const cluster = new ClusterStack(scope, env, env.hub === undefined ? undefined : loadEnvironment(env.hub));
   const data = new DataStack(scope, env, cluster, secrets);
   const certificate = new CertificateStack(scope, env);
-  const access = new AccessStack(scope, env, { cluster, data, secrets });
+  const access = new AccessStack(scope, env, { cluster, data, secrets }, spokesOf(env.name, environmentNames.map((n) => loadEnvironment(n))));
+  if (env.hub !== undefined) return { secrets, cluster, data, certificate, access };
   const bootstrap = new BootstrapStack(scope, env, opts.distRoot === undefined ? {} : { distRoot: opts.distRoot });
   // Not referenced through tokens, but it needs the cluster, its add-ons and the SSM parameters the
   // apps read (Argo CD syncs everything right after).

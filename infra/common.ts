@@ -13,6 +13,11 @@ import type { EnvironmentConfig } from '../config/types';
 export const stackKinds = ['secrets', 'cluster', 'data', 'certificate', 'access', 'bootstrap'] as const;
 export type StackKind = (typeof stackKinds)[number];
 
+/** The stacks an environment has, in deploy order: a spoke has no bootstrap (config/fleet.ts). */
+export function stackKindsOf(env: EnvironmentConfig): readonly StackKind[] {
+  return env.hub === undefined ? stackKinds : stackKinds.filter((k) => k !== 'bootstrap');
+}
+
 /** Stack id (and cdktf.out/stacks/<id> directory) of one stack of an environment. */
 export function stackId(env: EnvironmentConfig, kind: StackKind): string {
   return `${env.name}-${kind}`;

@@ -20,13 +20,15 @@ import { synthToDist } from '../synth/synth-to-dist';
 export const SCALE_STEPS = [2, 10, 50] as const;
 const RUNS = 3;
 
-/** `count` copies of prod as written in config, named `scale-01`…, each with its own cluster and domain. */
+/** `count` copies of prod as written in config, named `scale-01`…, each with its own cluster, domain and ECR repository. */
 export function scaledEnvironments(count: number): Record<string, EnvironmentConfig> {
   const prod = loadEnvironment('prod');
   const configs: Record<string, EnvironmentConfig> = {};
   for (let i = 1; i <= count; i++) {
     const name = `scale-${String(i).padStart(2, '0')}`;
-    configs[name] = { ...structuredClone(prod), name, clusterName: `django-${name}`, domain: `${name}.example.com` };
+    const copy = structuredClone(prod);
+    // One account and region for all: each its own ECR repository (config/fleet.ts).
+    configs[name] = { ...copy, name, clusterName: `django-${name}`, domain: `${name}.example.com`, apps: { ...copy.apps, django: { ...copy.apps.django, repository: `django-todo-${name}` } } };
   }
   return configs;
 }

@@ -12,10 +12,11 @@ import { podSecurityLabels } from '../config/pod-security';
 import type { EnvironmentConfig } from '../config/types';
 import type { AppParams } from './app-params';
 import { restoreDroppedFields } from './dropped-fields';
-import { environmentObjects } from './environment-objects';
+import { environmentObjects, type Spoke } from './environment-objects';
 import type { KubeObject } from './kube-object';
 import { factsOf, fileName, type KindScopes, type ObjectFacts, toYaml } from './objects';
 import { Problems } from './problems';
+import { dependenciesIn } from './graph';
 import { kustomizationYaml } from './kustomization';
 import type { RenderedRelease } from './render';
 import { type SharedCrdFolder, sharedCrdFolder } from './shared-crds';
@@ -73,7 +74,7 @@ export function appOutput(env: EnvironmentConfig, chart: AddonChart, layers: str
   const params: AppParams = {
     name: chart.app,
     namespace: chart.namespace,
-    dependsOn: chartDependencies(chart),
+    dependsOn: chartDependencies(env, chart),
     syncOptions: chart.syncOptions,
     ignoreDifferences: chart.ignoreDifferences,
     // A kustomization is what lets the app's folder reference the shared CRD folder.
@@ -152,9 +153,9 @@ function placeObject(obj: KubeObject, namespace: string, where: string, into: Pl
 }
 
 /** Adds the environment-wide objects (see environment-objects.ts) to their app folders. */
-export function addEnvironmentObjects(env: EnvironmentConfig, apps: AppOutput[], layers: string[][], ctx: PlaceContext): void {
+export function addEnvironmentObjects(env: EnvironmentConfig, apps: AppOutput[], layers: string[][], ctx: PlaceContext, spokes: readonly Spoke[] = []): void {
   const problems = new Problems();
-  for (const extra of environmentObjects(env, apps.filter((a) => a.env === env.name), layers)) {
+  for (const extra of environmentObjects(env, apps.filter((a) => a.env === env.name), layers, spokes)) {
     const i = apps.findIndex((a) => a.env === env.name && a.app === extra.app);
     if (i < 0) throw new Error(`${env.name}: environment objects for unknown app "${extra.app}"`);
     const target = apps[i]!;
@@ -174,9 +175,9 @@ function kustomization(files: Readonly<Record<string, string>>, crds: SharedCrdF
   return kustomizationYaml(crds ? [...resources, sharedCrdRef(crds.folder)] : resources);
 }
 
-function chartDependencies(chart: AddonChart): string[] {
+function chartDependencies(env: EnvironmentConfig, chart: AddonChart): string[] {
   const cls = chart.constructor as unknown as AddonClass;
-  return [...cls.dependsOn].sort();
+  return dependenciesIn(env, cls.dependsOn);
 }
 
 function sortKeys<T>(o: Record<string, T>): Record<string, T> {

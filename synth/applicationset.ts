@@ -58,6 +58,8 @@ import type { KubeObject } from './kube-object';
 
 /** Label on each generated Application: its dependency layer (0 = no dependencies). */
 export const LAYER_LABEL = 'platform.gitops/layer';
+/** Label on each Application a hub generates for a spoke: the spoke's environment. */
+export const ENVIRONMENT_LABEL = 'platform.gitops/environment';
 const IU = 'argocd-image-updater.argoproj.io';
 /** The app folder's manifests, in the generator's Go template (`.path.path` is the app.json's folder). */
 const MANIFESTS_PATH = `{{ printf "%s/${appFiles.manifests}" .path.path | toJson }}`;
@@ -132,14 +134,46 @@ function checkLayers(env: EnvironmentConfig, apps: readonly AppSummary[], layers
   if (errors.length > 0) throw new Error(errors.join('\n'));
 }
 
-/** The environment's ApplicationSet. */
+/** Where an ApplicationSet's Applications go, and their names. */
+interface AppSetTarget {
+  readonly name: string;
+  /** The Applications' names (Go template): unique in the Argo CD namespace across ApplicationSets. */
+  readonly appName: string;
+  readonly destination: { readonly server: string } | { readonly name: string };
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+/** Argo CD's own cluster, as every Application of a standalone environment or a hub targets it. */
+const IN_CLUSTER = 'https://kubernetes.default.svc';
+
+/** The environment's ApplicationSet: its apps, in its own cluster. */
 export function applicationSet(env: EnvironmentConfig, apps: readonly AppSummary[], layers: readonly (readonly string[])[]): KubeObject {
   checkLayers(env, apps, layers);
+  return applicationSetFor(env, layers, { name: APPLICATIONSET_NAME, appName: '{{ .name }}', destination: { server: IN_CLUSTER }, labels: {} });
+}
+
+/**
+ * A spoke's ApplicationSet, on its hub (config/fleet.ts): the spoke's app folders, each app named
+ * `<spoke>-<app>` (Application names are unique per namespace across ApplicationSets: argo-cd
+ * applicationset_controller.go fails a reconcile on a name another ApplicationSet owns), in the
+ * cluster the hub registered under the spoke's cluster name (`destination.name`: Argo CD looks the
+ * server up among its cluster Secrets). Its own RollingSync: the spoke's layers, whatever the hub's.
+ */
+export function spokeApplicationSet(spoke: EnvironmentConfig, layers: readonly (readonly string[])[]): KubeObject {
+  return applicationSetFor(spoke, layers, {
+    name: `${APPLICATIONSET_NAME}-${spoke.name}`,
+    appName: `${spoke.name}-{{ .name }}`,
+    destination: { name: spoke.clusterName },
+    labels: { [ENVIRONMENT_LABEL]: spoke.name },
+  });
+}
+
+function applicationSetFor(env: EnvironmentConfig, layers: readonly (readonly string[])[], target: AppSetTarget): KubeObject {
   return {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'ApplicationSet',
     metadata: {
-      name: APPLICATIONSET_NAME,
+      name: target.name,
       namespace: ARGOCD_NAMESPACE,
       // The argocd app never prunes or deletes it: that would delete every Application (module comment).
       annotations: { 'argocd.argoproj.io/sync-options': 'Prune=false,Delete=false' },
@@ -153,13 +187,13 @@ export function applicationSet(env: EnvironmentConfig, apps: readonly AppSummary
       strategy: { type: 'RollingSync', rollingSync: { steps: rollingSyncSteps(layers) } },
       template: {
         metadata: {
-          name: '{{ .name }}',
+          name: target.appName,
           namespace: ARGOCD_NAMESPACE,
-          labels: { [LAYER_LABEL]: '{{ .layer }}' },
+          labels: { [LAYER_LABEL]: '{{ .layer }}', ...target.labels },
         },
         spec: {
           project: 'default',
-          destination: { server: 'https://kubernetes.default.svc', namespace: '{{ .namespace }}' },
+          destination: { ...target.destination, namespace: '{{ .namespace }}' },
           // RollingSync removes `automated` but passes its `prune` to every sync it runs (module comment).
           syncPolicy: {
             automated: { prune: true, selfHeal: true },

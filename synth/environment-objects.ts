@@ -5,7 +5,8 @@
  */
 import type { EnvironmentConfig } from '../config/types';
 import { ARGOCD_APP } from '../config/argocd';
-import { applicationSet } from './applicationset';
+import { applicationSet, spokeApplicationSet } from './applicationset';
+import { clusterRegistration } from './cluster-registration';
 import { networkPolicies } from './network-policies';
 import type { AppParams } from './app-params';
 import type { KubeObject } from './kube-object';
@@ -26,10 +27,17 @@ export interface EnvironmentObjects {
  * The environment-wide objects: the NetworkPolicies of every app namespace (synth/network-policies.ts),
  * and the `platform` ApplicationSet (synth/applicationset.ts) in the argocd app's folder
  * (manifests/applicationset-platform.yaml, which infra's bootstrap applies) when the environment
- * runs Argo CD.
+ * runs Argo CD; on a hub, each spoke's ApplicationSet and cluster registration.
  */
-export function environmentObjects(env: EnvironmentConfig, apps: readonly AppSummary[], layers: readonly string[][]): EnvironmentObjects[] {
+export function environmentObjects(env: EnvironmentConfig, apps: readonly AppSummary[], layers: readonly string[][], spokes: readonly Spoke[] = []): EnvironmentObjects[] {
   const policies = networkPolicies(apps.map((a) => a.app));
   if (!apps.some((a) => a.app === ARGOCD_APP)) return policies;
-  return [...policies, { app: ARGOCD_APP, objects: [applicationSet(env, apps, layers)] }];
+  const fleet = spokes.flatMap((s) => [spokeApplicationSet(s.env, s.layers), clusterRegistration(env, s.env)]);
+  return [...policies, { app: ARGOCD_APP, objects: [applicationSet(env, apps, layers), ...fleet] }];
+}
+
+/** A spoke of the environment (config/fleet.ts), with its sync layers: its hub generates its Applications. */
+export interface Spoke {
+  readonly env: EnvironmentConfig;
+  readonly layers: readonly (readonly string[])[];
 }

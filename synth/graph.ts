@@ -2,6 +2,9 @@
  * The app dependency graph: each addon declares the apps it needs; synth turns the graph into
  * layers (apps whose dependencies are all in earlier layers), the order Argo CD syncs them in.
  */
+import { HUB_APPS } from '../config/fleet';
+import type { EnvironmentConfig } from '../config/types';
+
 export interface GraphNode {
   readonly app: string;
   readonly dependsOn: readonly string[];
@@ -46,4 +49,10 @@ function findCycle(nodes: readonly GraphNode[]): string[] {
   const first = cycle.indexOf([...cycle].sort()[0]!);
   const rotated = [...cycle.slice(first), ...cycle.slice(0, first)];
   return [...rotated, rotated[0]!];
+}
+
+/** An app's dependencies in an environment: in a spoke, its hub's Argo CD and Image Updater run before anything syncs. */
+export function dependenciesIn(env: EnvironmentConfig, dependsOn: readonly string[]): string[] {
+  const fromHub: readonly string[] = env.hub === undefined ? [] : HUB_APPS;
+  return dependsOn.filter((d) => !fromHub.includes(d)).sort();
 }

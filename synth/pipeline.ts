@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { addons as defaultAddons } from '../charts';
 import type { AddonChart, AddonClass } from '../charts/lib/addon-chart';
 import { UpstreamChart } from '../charts/lib/upstream-chart';
-import { environmentNames, loadEnvironment } from '../config/environments';
+import { environmentNames, environmentSources, loadEnvironment } from '../config/environments';
+import { fleetProblems, spokesOf } from '../config/fleet';
 import { checkSharedConfig } from '../config/validate';
 import { listInput, readTextInput } from '../config/repo-files';
 import type { EnvironmentConfig } from '../config/types';
@@ -17,10 +18,11 @@ import { readLock, sha256 } from './chart-lock';
 import { modelEnvironment } from '../converge/model';
 import type { EnvironmentModel } from '../converge/types';
 import { addEnvironmentObjects, appOutput, type AppOutput } from './app-output';
+import type { Spoke } from './environment-objects';
 import { checkEnvironment } from './checks';
 import { namespaceLevels, type NamespaceLevel } from './policy/namespace-levels';
 import { checkTraffic, type Use } from './traffic';
-import { syncLayers } from './graph';
+import { dependenciesIn, syncLayers } from './graph';
 import { helmVersion, locateHelm, type Helm } from './helm';
 import { KindScopes } from './objects';
 import { cacheDir as defaultCacheDir, chartsDir as defaultChartsDir, repoRoot } from '../config/paths';
@@ -80,9 +82,19 @@ export async function synthesize(opts: SynthOptions = {}): Promise<SynthResult> 
   checkAddons(addonClasses).forEach((p) => problems.add(p));
   const envs = names.map((name) => problems.capture(() => loadEnvironment(name, opts.configs)));
   problems.throwIfAny();
+  // The fleet is checked whole, whichever environments are asked for: a hub renders its spokes'
+  // registrations, and a spoke is synced by its hub.
+  const fleet = Object.keys(opts.configs ?? environmentSources()).sort().map((name) => problems.capture(() => loadEnvironment(name, opts.configs)));
+  problems.throwIfAny();
+  fleetProblems(fleet as EnvironmentConfig[]).forEach((p) => problems.add(p));
+  problems.throwIfAny();
+  const enabledIn = (env: EnvironmentConfig) => addonClasses.filter((a) => env.apps[a.app]?.enabled !== false);
+  const layersOf = (env: EnvironmentConfig) => syncLayers(enabledIn(env).map((a) => ({ app: a.app, dependsOn: dependenciesIn(env, a.dependsOn) })), env.name);
+  // A hub's spokes, with their layers (from config alone: a hub renders without its spokes' charts).
+  const spokes = (hub: EnvironmentConfig): Spoke[] => spokesOf(hub.name, fleet as EnvironmentConfig[]).flatMap((s) => problems.capture(() => [{ env: s, layers: layersOf(s) }]) ?? []);
   for (const env of envs as EnvironmentConfig[]) {
-    const enabled = addonClasses.filter((a) => env.apps[a.app]?.enabled !== false);
-    const layers = problems.capture(() => syncLayers(enabled.map((a) => ({ app: a.app, dependsOn: a.dependsOn })), env.name));
+    const enabled = enabledIn(env);
+    const layers = problems.capture(() => layersOf(env));
     const app = new App({ outdir: join(repoRoot, '.cdk8s.out') });
     const charts = enabled.map((A) => problems.capture(() => new A(app, env))).filter((c): c is AddonChart => c !== undefined);
     if (layers) built.push({ env, charts, layers });
@@ -134,14 +146,14 @@ export async function synthesize(opts: SynthOptions = {}): Promise<SynthResult> 
       const out = problems.capture(() => appOutput(env, chart, layers, releases, { memo, scopes }));
       if (out) apps.push(out);
     }
-    problems.capture(() => addEnvironmentObjects(env, apps, layers, { memo, scopes }));
+    problems.capture(() => addEnvironmentObjects(env, apps, layers, { memo, scopes }, spokes(env)));
     const envApps = apps.filter((a) => a.env === env.name);
     const crossFindings = problems.capture(() => checkEnvironment(env, envApps));
     if (!crossFindings) continue;
     const traffic = checkTraffic(env.name, envApps);
     traffic.problems.forEach((p) => problems.add(p));
     uses.push(...traffic.uses.map((u) => ({ env: env.name, ...u })));
-    const model = problems.capture(() => modelEnvironment({ env, apps: envApps }));
+    const model = problems.capture(() => modelEnvironment({ env, apps: envApps, spokes: spokesOf(env.name, fleet as EnvironmentConfig[]) }));
     if (model) {
       models.push(model);
       model.problems.forEach((p) => problems.add(p));
@@ -172,3 +184,4 @@ function checkAddons(addonClasses: readonly AddonClass[]): string[] {
   for (const a of addonClasses) byApp.set(a.app, [...(byApp.get(a.app) ?? []), a.name]);
   return [...byApp].filter(([, classes]) => classes.length > 1).map(([app, classes]) => `addons: app "${app}" has ${classes.length} addons (${classes.join(', ')}); an app has one`);
 }
+

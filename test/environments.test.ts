@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { environmentNames, environmentSources, loadEnvironment } from '../config/environments';
+import { fleetProblems } from '../config/fleet';
 import { parseImageRef } from '../config/image-ref';
 import { scaledEnvironments } from '../scripts/bench-scale';
 import type { EnvironmentConfig } from '../config/types';
@@ -8,13 +9,13 @@ import { EnvironmentError, validateEnvironment } from '../config/validate';
 const broken = (patch: (e: EnvironmentConfig) => EnvironmentConfig) => () => validateEnvironment(patch(loadEnvironment('prod')), 'prod');
 
 describe('environment config', () => {
-  it('defines dev and prod, each valid', () => {
-    expect(environmentNames).toEqual(['dev', 'prod']);
+  it('defines dev, prod and staging (a spoke of prod), each valid', () => {
+    expect(environmentNames).toEqual(['dev', 'prod', 'staging']);
     for (const name of environmentNames) expect(loadEnvironment(name).name).toBe(name);
   });
 
   it('names the known environments for an unknown one', () => {
-    expect(() => loadEnvironment('staging')).toThrow('unknown environment "staging" (known: dev, prod)');
+    expect(() => loadEnvironment('qa')).toThrow('unknown environment "qa" (known: dev, prod, staging)');
     expect(() => loadEnvironment('toString')).toThrow('unknown environment "toString"');
   });
 
@@ -27,12 +28,14 @@ describe('environment config', () => {
     expect(() => validateEnvironment(loadEnvironment('prod'), 'staging')).toThrow('environment "staging": field "name": must be "staging", the environment\'s key (its dist/ folder)');
   });
 
-  it('generates valid copies of prod for the scale bench, each with its own name, cluster and domain', () => {
+  it('generates valid copies of prod for the scale bench, each with its own name, cluster, domain and repository', () => {
     const configs = scaledEnvironments(12);
     const loaded = Object.keys(configs).map((name) => loadEnvironment(name, configs));
     expect(loaded.map((e) => e.name)).toEqual(Array.from({ length: 12 }, (_, i) => `scale-${String(i + 1).padStart(2, '0')}`));
     for (const key of ['clusterName', 'domain'] as const) expect(new Set(loaded.map((e) => e[key])).size).toBe(12);
-    expect(loaded[0]).toEqual({ ...loadEnvironment('prod'), name: 'scale-01', clusterName: 'django-scale-01', domain: 'scale-01.example.com' });
+    const prod = loadEnvironment('prod');
+    expect(loaded[0]).toEqual({ ...prod, name: 'scale-01', clusterName: 'django-scale-01', domain: 'scale-01.example.com', apps: { ...prod.apps, django: { ...prod.apps.django, repository: 'django-todo-scale-01' } } });
+    expect(fleetProblems(loaded)).toEqual([]);
   });
 
   it('pins the seed chart versions', () => {

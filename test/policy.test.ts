@@ -102,7 +102,7 @@ describe('policy at synth', () => {
   const hostPath = policyFixtures['no-host-path'].fail;
 
   it('fails synth with one table of every finding, across environments', async () => {
-    const error = await synthesize({ addons: withObjects(hostPath) }).then(() => 'synth succeeded', (e: Error) => e.message);
+    const error = await synthesize({ environments: ['dev', 'prod'], addons: withObjects(hostPath) }).then(() => 'synth succeeded', (e: Error) => e.message);
     expect(error).toContain('policy: 2 finding(s) without a waiver');
     expect(error).toMatch(/dev\/external-dns\s+no-host-path\s+Deployment external-dns\/web\s+volume "logs" mounts the node's \/var\/log/);
     expect(error).toMatch(/prod\/external-dns\s+no-host-path/);

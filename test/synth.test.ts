@@ -70,14 +70,14 @@ describe('synth', () => {
     const failing = withAddon('cluster-config', (chart) => {
       throw new Error(`${chart.where}: boom`);
     });
-    await expect(synthToDist({ distDir: dist, addons: failing })).rejects.toThrow('2 problems:\n  dev/cluster-config:\n    - boom\n  prod/cluster-config:\n    - boom');
+    await expect(synthToDist({ distDir: dist, addons: failing })).rejects.toThrow('3 problems:\n  dev/cluster-config:\n    - boom\n  prod/cluster-config:\n    - boom\n  staging/cluster-config:\n    - boom');
     expect(tree(dist)).toEqual(before);
     expect(statSync(join(dist, 'dev', 'cluster-config', 'app.json')).mtimeMs).toBe(mtime);
     expect(readdirSync(join(dist, '..')).filter((f) => f.startsWith('.dist-'))).toEqual([]);
   });
 
   it('rejects an unknown environment', async () => {
-    await expect(synthesize({ environments: ['staging'] })).rejects.toThrow('unknown environment "staging" (known: dev, prod)');
+    await expect(synthesize({ environments: ['qa'] })).rejects.toThrow('unknown environment "qa" (known: dev, prod, staging)');
   });
 });
 
@@ -106,7 +106,7 @@ describe('validation during synth', () => {
   });
 
   it('reports problems of every environment at once', async () => {
-    await expect(synthesize({ addons: withDeployment({ ...validSpec, replica: 2 }) })).rejects.toThrow(/2 problems:[\s\S]*dev\/external-dns[\s\S]*prod\/external-dns/);
+    await expect(synthesize({ addons: withDeployment({ ...validSpec, replica: 2 }) })).rejects.toThrow(/3 problems:[\s\S]*dev\/external-dns[\s\S]*prod\/external-dns[\s\S]*staging\/external-dns/);
   });
 
   it('rejects a dependency cycle, naming it', async () => {

@@ -13,6 +13,11 @@ const STORE_ID = 'SsmSecretStore';
  * Created once per app by {@link SsmSecretStore.of}; named after the app, so two apps sharing a
  * namespace (argocd and its Image Updater) each read only their own parameters.
  */
+/** The name of an app's SecretStore, `<app>-ssm` (objects generated outside the app's chart refer to it). */
+export function ssmStoreName(app: string): string {
+  return `${app}-ssm`;
+}
+
 export class SsmSecretStore extends Construct {
   /** The SecretStore's name, `<app>-ssm`: apps that share a namespace each have their own. */
   readonly name: string;
@@ -25,7 +30,7 @@ export class SsmSecretStore extends Construct {
 
   private constructor(chart: AddonChart) {
     super(chart, STORE_ID);
-    this.name = `${chart.app}-ssm`;
+    this.name = ssmStoreName(chart.app);
     const reader = new IrsaServiceAccount(this, 'Reader', { app: chart.app, name: ssmReaderName(chart.app) });
     new SecretStoreV1Beta1(this, 'Resource', {
       metadata: { name: this.name },

@@ -19,6 +19,11 @@ export interface AccessTargets {
   readonly ssmKeyArn: string;
   /** ARN of the environment's one ECR repository. */
   readonly repositoryArn: string;
+  /**
+   * ECR repositories of the environment's spokes (config/fleet.ts), which its Image Updater watches
+   * too: same account and region. @default none
+   */
+  readonly spokeRepositoryArns?: readonly string[];
 }
 
 const ECR_PULL = [
@@ -63,7 +68,8 @@ function ssmRead(env: EnvironmentConfig, app: AppName, targets: AccessTargets): 
 
 /**
  * Statements for one access intent, or `undefined` when the intent grants nothing in this
- * environment (`route53-records` when DNS is not Route53: the role exists, without a policy).
+ * environment (`route53-records` when DNS is not Route53, `eks-identity` always: the role exists,
+ * without a policy).
  */
 export function accessStatements(
   env: EnvironmentConfig,
@@ -80,9 +86,11 @@ export function accessStatements(
         ECR_LOGIN,
       ];
     case 'ecr-read':
-      return [{ sid: 'EcrPull', actions: ECR_PULL, resources: [targets.repositoryArn] }, ECR_LOGIN];
+      return [{ sid: 'EcrPull', actions: ECR_PULL, resources: [targets.repositoryArn, ...(targets.spokeRepositoryArns ?? [])] }, ECR_LOGIN];
     case 'load-balancer-controller':
       return [...loadBalancerControllerStatements];
+    case 'eks-identity':
+      return undefined;
     case 'route53-records': {
       if (env.dns.kind !== 'route53') return undefined;
       const zone = `arn:aws:route53:::hostedzone/${env.dns.hostedZoneId}`;

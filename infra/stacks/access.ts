@@ -64,7 +64,8 @@ export function parameterName(env: EnvironmentConfig, app: AppName, key: string)
 export class AccessStack extends EnvStack {
   readonly ssmKey: KmsKey;
 
-  constructor(scope: Construct, env: EnvironmentConfig, deps: { cluster: ClusterStack; data: DataStack; secrets: SecretsStack }) {
+  /** `spokes`: the environments whose Argo CD this one runs (config/fleet.ts). */
+  constructor(scope: Construct, env: EnvironmentConfig, deps: { cluster: ClusterStack; data: DataStack; secrets: SecretsStack }, spokes: readonly EnvironmentConfig[] = []) {
     super(scope, env, 'access');
     const name = env.clusterName;
 
@@ -114,7 +115,9 @@ export class AccessStack extends EnvStack {
       });
     }
 
-    const targets = { ssmKeyArn: this.ssmKey.arn, repositoryArn: deps.data.repository.arn };
+    // A spoke's repository is in this account and region (config/fleet.ts): its ARN follows from its name.
+    const spokeRepositoryArns = spokes.map((s) => `arn:aws:ecr:${s.aws.region}:${s.aws.accountId}:repository/${s.apps.django.repository}`);
+    const targets = { ssmKeyArn: this.ssmKey.arn, repositoryArn: deps.data.repository.arn, spokeRepositoryArns };
     for (const sa of allServiceAccounts()) {
       const role = new IrsaRole(this, `irsa-${sa.name}`, {
         roleName: roleName(name, sa.app, sa.name as never),

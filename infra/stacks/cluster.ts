@@ -36,6 +36,7 @@ import { awsManagedPolicyArn, type OidcProviderRef } from '../iam/statement';
 import { EksSecretsKey } from '../kms/eks-secrets-key';
 import { ClusterAddons } from './cluster-addons';
 import { clusterNetwork, type Tier } from './cluster-network';
+import { SpokeRegistration } from './spoke-registration';
 
 export const CLUSTER_ADMIN_POLICY = 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy';
 /** AWS managed policies of the node role: joining the cluster and pulling images; no CNI rights. */
@@ -56,7 +57,8 @@ export class ClusterStack extends EnvStack {
   /** What this stack provides to the contract's `infra` parameters. */
   readonly outputs: Readonly<Record<Extract<InfraOutput, 'vpc-id'>, string>>;
 
-  constructor(scope: Construct, env: EnvironmentConfig) {
+  /** `hub`: the environment whose Argo CD manages this one, when it is a spoke (config/fleet.ts). */
+  constructor(scope: Construct, env: EnvironmentConfig, hub?: EnvironmentConfig) {
     super(scope, env, 'cluster');
     const { vpc, subnetIds } = clusterNetwork(this, env.clusterName);
     this.vpcId = vpc.id;
@@ -67,6 +69,7 @@ export class ClusterStack extends EnvStack {
     const oidcProvider = new IamOpenidConnectProvider(this, 'oidc', { url: issuer, clientIdList: ['sts.amazonaws.com'] });
     this.oidc = { arn: oidcProvider.arn, issuerHost: Fn.replace(issuer, 'https://', '') };
     this.clusterAdmins(env);
+    if (hub !== undefined) new SpokeRegistration(this, 'hub', { spoke: env, hub, cluster: this.cluster, policyArn: CLUSTER_ADMIN_POLICY });
     const nodeSg = new SecurityGroup(this, 'node-sg', {
       name: `${env.clusterName}-nodes`,
       description: `Marks the worker nodes of ${env.clusterName} (source of the RDS ingress rules)`,

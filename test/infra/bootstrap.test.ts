@@ -6,7 +6,8 @@ import { environmentNames, loadEnvironment } from '../../config/environments';
 import { podSecurityLabels } from '../../config/pod-security';
 import { dataSources, only, resources, stack } from './helpers';
 
-const envs = environmentNames.map((name) => loadEnvironment(name));
+// A spoke has no bootstrap: its hub's Argo CD manages it (config/fleet.ts).
+const envs = environmentNames.map((name) => loadEnvironment(name)).filter((env) => env.hub === undefined);
 
 describe.each(envs)('$name', (env) => {
   const bootstrap = () => stack(`${env.name}-bootstrap`);

@@ -7,6 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { EKS_ADDONS } from '../../config/cluster-baseline';
 import { allParameters, allServiceAccounts, roleName, ssmParameterName } from '../../config/contract';
 import { environmentNames, loadEnvironment } from '../../config/environments';
+import { registrationParameter } from '../../config/fleet';
+import { stackKindsOf } from '../../infra/common';
 import { configValue, inputVariables } from '../../infra/stacks/access';
 import { resources, rolesOf, stack } from './helpers';
 
@@ -23,9 +25,12 @@ describe.each(envs)('contract ($name)', (env) => {
     for (const name of expected) expect(name.startsWith(`/${env.clusterName}/`)).toBe(true);
   });
 
-  it('no other stack writes SSM parameters', () => {
-    for (const kind of ['secrets', 'cluster', 'data', 'certificate', 'bootstrap']) {
-      expect(Object.keys(resources(stack(`${env.name}-${kind}`), 'aws_ssm_parameter')), kind).toHaveLength(0);
+  it('no other stack writes SSM parameters, but a spoke\'s cluster stack its registration on the hub', () => {
+    const hub = env.hub === undefined ? undefined : loadEnvironment(env.hub);
+    for (const kind of stackKindsOf(env).filter((k) => k !== 'access')) {
+      const names = Object.values(resources(stack(`${env.name}-${kind}`), 'aws_ssm_parameter')).map((p) => p.name as string).sort();
+      const expected = kind === 'cluster' && hub ? [registrationParameter(hub, env, 'ca'), registrationParameter(hub, env, 'endpoint')] : [];
+      expect(names, kind).toEqual(expected);
     }
   });
 
@@ -88,7 +93,8 @@ describe.each(envs)('contract ($name)', (env) => {
       const sub = role.trust.statement[0].condition.find((c: any) => c.variable.endsWith(':sub'));
       expect(sub.values).toEqual([`system:serviceaccount:${sa.namespace}:${sa.name}`]);
       const granted = Object.keys(role.policies).sort();
-      const declared = sa.access.filter((a) => a !== 'route53-records' || env.dns.kind === 'route53');
+      // Roles with nothing to grant here: Route53 with Cloudflare DNS, and identities for other clusters.
+      const declared = sa.access.filter((a) => a !== 'eks-identity' && (a !== 'route53-records' || env.dns.kind === 'route53'));
       expect(granted, sa.name).toEqual([...declared].sort());
     }
   });
@@ -98,7 +104,7 @@ describe.each(envs)('contract ($name)', (env) => {
     const addonRoles = EKS_ADDONS.flatMap((a) => (a.irsa ? [`${env.clusterName}-${a.irsa.role}`] : []));
     expect(addonRoles).toEqual([`${env.clusterName}-vpc-cni`, `${env.clusterName}-ebs-csi`]);
     expect(cluster.sort()).toEqual([`${env.clusterName}-cluster`, `${env.clusterName}-nodes`, ...addonRoles].sort());
-    for (const kind of ['secrets', 'data', 'certificate', 'bootstrap']) {
+    for (const kind of stackKindsOf(env).filter((k) => k !== 'access' && k !== 'cluster')) {
       expect(rolesOfAnyTrust(`${env.name}-${kind}`), kind).toHaveLength(0);
     }
   });

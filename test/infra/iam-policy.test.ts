@@ -9,6 +9,7 @@
  * Managed-policy attachments (AmazonEKSClusterPolicy, worker-node policies, AmazonEBSCSIDriverPolicy)
  * are AWS's documents and are listed, not inspected.
  */
+import { hubIdentityArns } from '../../config/fleet';
 import { describe, expect, it } from 'vitest';
 import { environmentNames, loadEnvironment } from '../../config/environments';
 import { loadBalancerControllerStatements } from '../../infra/iam/lbc-policy';
@@ -91,13 +92,15 @@ describe('IAM policies', () => {
     }
   });
 
-  it.each(environmentNames)('%s: EKS access entries exist for the configured admins only, none for workload roles', (name) => {
+  it.each(environmentNames)('%s: EKS access entries exist for the configured admins (and a spoke\'s hub) only, none for workload roles', (name) => {
     const env = loadEnvironment(name);
     for (const [id, json] of Object.entries(synthAll().stacks)) {
       if (!id.startsWith(`${name}-`)) continue;
       const principals = Object.values(resources(json, 'aws_eks_access_entry')).map((e) => e.principal_arn as string);
       if (id === `${name}-cluster`) {
-        expect(principals.sort()).toEqual([...env.clusterAdmins].sort());
+        // A spoke also lets its hub's Argo CD in (config/fleet.ts).
+        const hub = env.hub === undefined ? [] : hubIdentityArns(loadEnvironment(env.hub));
+        expect(principals.sort()).toEqual([...env.clusterAdmins, ...hub].sort());
         for (const p of principals) expect(p).not.toMatch(new RegExp(`:role/${env.clusterName}-`));
       } else {
         expect(principals, id).toHaveLength(0);

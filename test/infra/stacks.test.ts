@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { environmentNames, loadEnvironment } from '../../config/environments';
 import { EKS_ADDONS } from '../../config/cluster-baseline';
-import { stackKinds } from '../../infra/common';
+import { hubIdentityArns, spokesOf } from '../../config/fleet';
+import { stackKindsOf } from '../../infra/common';
 import { CLUSTER_ADMIN_POLICY } from '../../infra/stacks/cluster';
 import { ECR_KEEP_IMAGES } from '../../infra/stacks/data';
 import { only, resources, rolesOf, stack, synthAll } from './helpers';
@@ -10,9 +11,10 @@ import { only, resources, rolesOf, stack, synthAll } from './helpers';
 const envs = environmentNames.map((name) => loadEnvironment(name));
 
 describe('infra app', () => {
-  it('has the same six stacks per environment', () => {
+  it('has the six stacks per environment, five for a spoke (no bootstrap)', () => {
     const ids = Object.keys(synthAll().stacks);
-    expect(ids).toEqual(envs.flatMap((env) => stackKinds.map((kind) => `${env.name}-${kind}`)).sort());
+    expect(ids).toEqual(envs.flatMap((env) => stackKindsOf(env).map((kind) => `${env.name}-${kind}`)).sort());
+    expect(envs.filter((e) => e.hub !== undefined).map((e) => ids.includes(`${e.name}-bootstrap`))).toEqual(envs.filter((e) => e.hub !== undefined).map(() => false));
   });
 });
 
@@ -23,7 +25,7 @@ describe.each(envs)('$name', (env) => {
   const access = () => stack(`${env.name}-access`);
 
   it('uses the S3 backend of the environment, with locking and encryption', () => {
-    for (const kind of stackKinds) {
+    for (const kind of stackKindsOf(env)) {
       const s3 = stack(`${env.name}-${kind}`).terraform.backend.s3;
       expect(s3).toEqual({
         bucket: `${env.clusterName}-tfstate-${env.aws.accountId}`,
@@ -63,11 +65,12 @@ describe.each(envs)('$name', (env) => {
       expect(eks.access_config).toEqual({ authentication_mode: 'API', bootstrap_cluster_creator_admin_permissions: false });
     });
 
-    it('gives cluster-admin access entries to the configured admins only', () => {
+    it('gives cluster-admin access entries to the configured admins only, and on a spoke to its hub\'s Argo CD', () => {
+      const admins = [...env.clusterAdmins, ...(env.hub === undefined ? [] : hubIdentityArns(loadEnvironment(env.hub)))];
       const entries = Object.values(resources(cluster(), 'aws_eks_access_entry'));
-      expect(entries.map((e) => e.principal_arn).sort()).toEqual([...env.clusterAdmins].sort());
+      expect(entries.map((e) => e.principal_arn).sort()).toEqual(admins.sort());
       const assoc = Object.values(resources(cluster(), 'aws_eks_access_policy_association'));
-      expect(assoc).toHaveLength(env.clusterAdmins.length);
+      expect(assoc).toHaveLength(admins.length);
       for (const a of assoc) {
         expect(a.policy_arn).toBe(CLUSTER_ADMIN_POLICY);
         expect(a.access_scope).toEqual({ type: 'cluster' });
@@ -236,14 +239,16 @@ describe.each(envs)('$name', (env) => {
       expect(kms.condition).toEqual([{ test: 'StringEquals', variable: 'kms:ViaService', values: [`ssm.${env.aws.region}.amazonaws.com`] }]);
     });
 
-    it('scopes ECR push (jenkins) and read (image updater) to the one repository', () => {
+    it('scopes ECR push (jenkins) to the one repository, read (image updater) to it and its spokes\' repositories', () => {
       const roles = rolesOf(access());
       const repoArn = expect.stringMatching(/cross-stack-reference-input-.*-data\.outputs\.cross-stack-output-aws_ecr_repositoryecrarn/);
       const push = roles.find((r) => r.roleName === `${env.clusterName}-jenkins`)!.policies['ecr-push']!.statement as any[];
       expect(push.find((s) => s.sid === 'EcrPushPull').resources).toEqual([repoArn]);
       expect(push.find((s) => s.sid === 'EcrPushPull').actions).toContain('ecr:PutImage');
       const read = roles.find((r) => r.roleName === `${env.clusterName}-argocd-image-updater`)!.policies['ecr-read']!.statement as any[];
-      expect(read.find((s) => s.sid === 'EcrPull').resources).toEqual([repoArn]);
+      const spokes = spokesOf(env.name, envs).map((s) => `arn:aws:ecr:${s.aws.region}:${s.aws.accountId}:repository/${s.apps.django.repository}`);
+      expect(read.find((s) => s.sid === 'EcrPull').resources).toEqual([repoArn, ...spokes]);
+      if (env.name === 'prod') expect(spokes).toEqual(['arn:aws:ecr:us-east-1:222222222222:repository/django-todo-staging']);
       expect(read.flatMap((s) => s.actions)).not.toContain('ecr:PutImage');
     });
 

@@ -6,7 +6,8 @@ import { Testing } from 'cdktf';
 import { describe, expect, it } from 'vitest';
 import { buildApp, describeSynth } from '../../infra/app';
 import { repoRoot } from '../../config/paths';
-import { loadEnvironment } from '../../config/environments';
+import { environmentNames, loadEnvironment } from '../../config/environments';
+import { stackKindsOf } from '../../infra/common';
 import { BootstrapStack } from '../../infra/stacks/bootstrap';
 import { FIXTURE_DIST, synthAll } from './helpers';
 
@@ -26,8 +27,12 @@ describe('infra synth', () => {
     const second = fs.mkdtempSync(path.join(os.tmpdir(), 'infra-synth-b-'));
     const { app } = buildApp({ distRoot: FIXTURE_DIST, outdir: second });
     app.synth();
-    const stacks = 'secrets, cluster, data, certificate, access, bootstrap';
-    expect(describeSynth(app, path.dirname(second))).toBe(`12 stacks (dev: ${stacks}; prod: ${stacks}), 21 files written to ${path.basename(second)}/ (manifest.json, stacks/<stack>/)`);
+    const envs = environmentNames.map((name) => loadEnvironment(name));
+    const count = envs.reduce((n, env) => n + stackKindsOf(env).length, 0);
+    const list = envs.map((env) => `${env.name}: ${stackKindsOf(env).join(', ')}`).join('; ');
+    // Files: manifest.json, each stack's cdk.tf.json, and the four assets of each bootstrap stack.
+    const files = 1 + count + 4 * envs.filter((env) => env.hub === undefined).length;
+    expect(describeSynth(app, path.dirname(second))).toBe(`${count} stacks (${list}), ${files} files written to ${path.basename(second)}/ (manifest.json, stacks/<stack>/)`);
     const a = readTree(first);
     const b = readTree(second);
     expect(Object.keys(b).sort()).toEqual(Object.keys(a).sort());
