@@ -7,9 +7,10 @@
  * One untimed run over all 50 fills those caches first; the timed runs then measure what grows with
  * the number of environments on every synth: building the charts, the checks, the convergence
  * model and writing dist/. The last line printed is exactly
- * `scale: 2 envs A ms, 10 envs B ms, 50 envs C ms`.
+ * `scale: 2 envs A ms, 10 envs B ms, 50 envs C ms`. With `--spokes` the same over spokes of one
+ * hub ({@link spokeScaleBench}).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadEnvironment } from '../config/environments';
@@ -33,7 +34,39 @@ export function scaledEnvironments(count: number): Record<string, EnvironmentCon
   return configs;
 }
 
-/** Runs the scale bench and prints its progress, then the scale line. Returns the medians by step. */
+/** `count` spokes of prod, copies of staging named `spoke-01`…, each with its own cluster, domain and ECR repository. */
+export function scaledSpokes(count: number): Record<string, EnvironmentConfig> {
+  const staging = loadEnvironment('staging');
+  const configs: Record<string, EnvironmentConfig> = { prod: loadEnvironment('prod') };
+  for (let i = 1; i <= count; i++) {
+    const name = `spoke-${String(i).padStart(2, '0')}`;
+    const copy = structuredClone(staging);
+    configs[name] = { ...copy, name, clusterName: `django-${name}`, domain: `${name}.example.com`, apps: { ...copy.apps, django: { ...copy.apps.django, repository: `django-todo-${name}` } } };
+  }
+  return configs;
+}
+
+/** Medians of timed synths per step, after one untimed run of the largest (which fills the caches). */
+async function timeSteps(what: string, synth: (count: number) => Promise<unknown>, log: (line: string) => void): Promise<number[]> {
+  const largest = Math.max(...SCALE_STEPS);
+  const primed = performance.now();
+  await synth(largest);
+  log(`scale: caches filled for ${largest} ${what} in ${(performance.now() - primed).toFixed(0)} ms (untimed)`);
+  const medians: number[] = [];
+  for (const count of SCALE_STEPS) {
+    const times: number[] = [];
+    for (let run = 0; run < RUNS; run++) {
+      const t = performance.now();
+      await synth(count);
+      times.push(performance.now() - t);
+    }
+    medians.push(times.sort((a, b) => a - b)[Math.floor(RUNS / 2)]!);
+    log(`scale: ${count} ${what}: ${medians.at(-1)!.toFixed(0)} ms median of ${RUNS} (${(medians.at(-1)! / count).toFixed(0)} ms per ${what.replace(/s$/, '')})`);
+  }
+  return medians;
+}
+
+/** Runs the scale bench over environments and prints its progress, then the scale line. Returns the medians by step. */
 export async function scaleBench(log: (line: string) => void = console.log): Promise<number[]> {
   const scratch = mkdtempSync(join(tmpdir(), 'bench-scale-'));
   try {
@@ -41,21 +74,37 @@ export async function scaleBench(log: (line: string) => void = console.log): Pro
     const names = Object.keys(configs);
     const cacheDir = join(scratch, 'cache');
     const synth = (count: number) => synthToDist({ configs, environments: names.slice(0, count), cacheDir, distDir: join(scratch, `dist-${count}`) });
-    const primed = performance.now();
-    await synth(names.length);
-    log(`scale: caches filled for ${names.length} environments in ${(performance.now() - primed).toFixed(0)} ms (untimed)`);
-    const medians: number[] = [];
-    for (const count of SCALE_STEPS) {
-      const times: number[] = [];
-      for (let run = 0; run < RUNS; run++) {
-        const t = performance.now();
-        await synth(count);
-        times.push(performance.now() - t);
-      }
-      medians.push(times.sort((a, b) => a - b)[Math.floor(RUNS / 2)]!);
-      log(`scale: ${count} environments: ${medians.at(-1)!.toFixed(0)} ms median of ${RUNS} (${(medians.at(-1)! / count).toFixed(0)} ms per environment)`);
-    }
+    const medians = await timeSteps('environments', synth, log);
     log(`scale: ${SCALE_STEPS.map((n, i) => `${n} envs ${medians[i]!.toFixed(0)} ms`).join(', ')}`);
+    return medians;
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+/** What the API server stores at most in one object (etcd's default request limit, 1.5 MiB). */
+const OBJECT_LIMIT = 1.5 * 1024 * 1024;
+
+/**
+ * `--scale --spokes`: prod as the hub of 2, 10 and 50 generated spokes, synthesized together (the
+ * hub renders each spoke's ApplicationSet and registration). Reports the size of those objects on
+ * the hub at 50 spokes against the object limit, then the scale line for spokes.
+ */
+export async function spokeScaleBench(log: (line: string) => void = console.log): Promise<number[]> {
+  const scratch = mkdtempSync(join(tmpdir(), 'bench-spokes-'));
+  try {
+    const cacheDir = join(scratch, 'cache');
+    const synth = (count: number) => {
+      const configs = scaledSpokes(count);
+      return synthToDist({ configs, environments: Object.keys(configs), cacheDir, distDir: join(scratch, `dist-${count}`) });
+    };
+    const medians = await timeSteps('spokes', synth, log);
+    const largest = Math.max(...SCALE_STEPS);
+    const manifests = join(scratch, `dist-${largest}`, 'prod', 'argocd', 'manifests');
+    const sizes = readdirSync(manifests).filter((f) => /^(applicationset-platform-spoke-|externalsecret-cluster-spoke-)/.test(f)).map((f) => statSync(join(manifests, f)).size);
+    const kib = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
+    log(`scale: the hub at ${largest} spokes: ${sizes.length} ApplicationSets and cluster registrations, largest ${kib(Math.max(...sizes))} (${((100 * Math.max(...sizes)) / OBJECT_LIMIT).toFixed(2)}% of the 1.5 MiB object limit), ${kib(sizes.reduce((a, b) => a + b, 0))} together`);
+    log(`scale: ${SCALE_STEPS.map((n, i) => `${n} spokes ${medians[i]!.toFixed(0)} ms`).join(', ')}`);
     return medians;
   } finally {
     rmSync(scratch, { recursive: true, force: true });

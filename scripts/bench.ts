@@ -8,7 +8,8 @@
  *   commands typed (warm caches, bundle included; tools/file-stamps.cjs vouches only for older files)
  * - npm test, twice: with caches as found, then warm
  * Prints ms, objects per second, dist/ size per environment and of the shared CRD folders.
- * `--scale` instead times synth over 2, 10 and 50 generated environments (scripts/bench-scale.ts).
+ * `--scale` instead times synth over 2, 10 and 50 generated environments, `--scale --spokes` over
+ * that many spokes of one hub (scripts/bench-scale.ts).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -20,10 +21,13 @@ import { environmentNames } from '../config/environments';
 import { repoRoot } from '../config/paths';
 import { synthesize } from '../synth/pipeline';
 import { distFiles, synthToDist } from '../synth/synth-to-dist';
-import { cliArgs } from './args';
-import { scaleBench } from './bench-scale';
+import { cliArgs, UsageError } from './args';
+import { scaleBench, spokeScaleBench } from './bench-scale';
 
-const { scale } = cliArgs('bench', 'npm run bench [-- --scale]', { scale: { type: 'boolean' } }, (v) => ({ scale: v.scale === true }));
+const { scale, spokes } = cliArgs('bench', 'npm run bench [-- --scale [--spokes]]', { scale: { type: 'boolean' }, spokes: { type: 'boolean' } }, (v) => {
+  if (v.spokes && !v.scale) throw new UsageError(['--spokes goes with --scale'], 'npm run bench [-- --scale [--spokes]]');
+  return { scale: v.scale === true, spokes: v.spokes === true };
+});
 
 const kib = (bytes: number) => (bytes / 1024).toFixed(0);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -91,7 +95,7 @@ async function main(): Promise<void> {
   }
 }
 
-(scale ? scaleBench().then(() => undefined) : main()).catch((e: Error) => {
+(scale ? (spokes ? spokeScaleBench() : scaleBench()).then(() => undefined) : main()).catch((e: Error) => {
   console.error(e.message);
   process.exit(1);
 });
