@@ -60,69 +60,69 @@ const baseApps: AppSettings = {
   fluent: { enabled: true },
 };
 
+/** What every environment shares unless it says otherwise: the repository, the CIDRs, the pinned charts. */
+const common = {
+  kubernetesVersion: '1.29',
+  git: { repoUrl: 'https://github.com/example/gitops-platform.git', revision: 'main' },
+  apiAllowedCidrs: ['203.0.113.0/24'],
+  adminAllowedCidrs: ['203.0.113.0/24'],
+  charts: defaultChartVersions,
+} satisfies Partial<EnvironmentConfig>;
+
+/** Smaller than prod: one django replica, one Elasticsearch node, shorter metrics retention. */
+const smallApps: AppSettings = {
+  ...baseApps,
+  django: { ...baseApps.django, replicas: 1 },
+  'eck-stack': { ...baseApps['eck-stack'], elasticsearchNodes: 1 },
+  prometheus: { ...baseApps.prometheus, retention: '3d', storageGi: 10 },
+};
+
+const prodAccount = { accountId: '222222222222', region: 'us-east-1' };
+
 const environments: Readonly<Record<EnvironmentName, EnvironmentConfig>> = {
   dev: {
+    ...common,
     name: 'dev',
     aws: { accountId: '111111111111', region: 'us-east-1' },
     clusterName: 'django-dev',
-    kubernetesVersion: '1.29',
     domain: 'dev.example.com',
     dns: { kind: 'route53', hostedZoneId: 'Z0000000000000DEVZONE' },
-    git: { repoUrl: 'https://github.com/example/gitops-platform.git', revision: 'main' },
     nodePools: { cicd: cicdPool, apps: { ...appsPool, maxSize: 2 } },
-    apiAllowedCidrs: ['203.0.113.0/24'],
-    adminAllowedCidrs: ['203.0.113.0/24'],
     clusterAdmins: ['arn:aws:iam::111111111111:role/platform-admin'],
-    charts: defaultChartVersions,
-    apps: {
-      ...baseApps,
-      'argocd-image-updater': { ...baseApps['argocd-image-updater'], logLevel: 'debug' },
-      django: { ...baseApps.django, replicas: 1 },
-      'eck-stack': { ...baseApps['eck-stack'], elasticsearchNodes: 1 },
-      prometheus: { ...baseApps.prometheus, retention: '3d', storageGi: 10 },
-    },
+    apps: { ...smallApps, 'argocd-image-updater': { ...baseApps['argocd-image-updater'], logLevel: 'debug' } },
   },
   prod: {
+    ...common,
     name: 'prod',
-    aws: { accountId: '222222222222', region: 'us-east-1' },
+    aws: prodAccount,
     clusterName: 'django-prod',
-    kubernetesVersion: '1.29',
     domain: 'example.com',
     dns: { kind: 'cloudflare', zoneId: '0123456789abcdef0123456789abcdef' },
     certificateArn: 'arn:aws:acm:us-east-1:222222222222:certificate/00000000-0000-4000-8000-000000000000',
-    git: { repoUrl: 'https://github.com/example/gitops-platform.git', revision: 'main' },
     nodePools: { cicd: cicdPool, apps: appsPool },
-    apiAllowedCidrs: ['203.0.113.0/24'],
-    adminAllowedCidrs: ['203.0.113.0/24'],
     clusterAdmins: ['arn:aws:iam::222222222222:role/platform-admin'],
-    charts: defaultChartVersions,
     apps: {
       ...baseApps,
       django: { ...baseApps.django, autoscaling: { minReplicas: 2, maxReplicas: 4, targetCpuPercent: 70 } },
     },
   },
+  // A spoke of prod (config/fleet.ts): prod's Argo CD and Image Updater serve it, in prod's account.
   staging: {
+    ...common,
     name: 'staging',
-    aws: { accountId: '222222222222', region: 'us-east-1' },
+    aws: prodAccount,
     clusterName: 'django-staging',
-    kubernetesVersion: '1.29',
     domain: 'staging.example.com',
     dns: { kind: 'cloudflare', zoneId: '0123456789abcdef0123456789abcdef' },
-    git: { repoUrl: 'https://github.com/example/gitops-platform.git', revision: 'main' },
     nodePools: { cicd: cicdPool, apps: { ...appsPool, maxSize: 2 } },
-    apiAllowedCidrs: ['203.0.113.0/24'],
-    adminAllowedCidrs: ['203.0.113.0/24'],
     clusterAdmins: ['arn:aws:iam::222222222222:role/platform-admin'],
     hub: 'prod',
-    charts: defaultChartVersions,
     apps: {
-      ...baseApps,
+      ...smallApps,
       argocd: { enabled: false },
       'argocd-image-updater': { ...baseApps['argocd-image-updater'], enabled: false },
       // prod's account: a repository of its own.
-      django: { ...baseApps.django, repository: 'django-todo-staging', replicas: 1 },
-      'eck-stack': { ...baseApps['eck-stack'], elasticsearchNodes: 1 },
-      prometheus: { ...baseApps.prometheus, retention: '3d', storageGi: 10 },
+      django: { ...smallApps.django, repository: 'django-todo-staging' },
     },
   },
 };

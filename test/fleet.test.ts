@@ -8,6 +8,7 @@ import Yaml from 'yaml';
 import { environmentNames, environmentSources, loadEnvironment } from '../config/environments';
 import { fleetProblems, hubIdentityArns, registrationParameter, spokesOf } from '../config/fleet';
 import type { EnvironmentConfig } from '../config/types';
+import { scaledSpokes } from '../scripts/bench-scale';
 import { clusterSecretName } from '../synth/cluster-registration';
 import { synthesize, type SynthResult } from '../synth/pipeline';
 import { generateApplications } from './argocd-generator';
@@ -35,6 +36,16 @@ describe('fleet config', () => {
     expect(fleetProblems(withChange('staging', (e) => ({ ...e, apps: { ...e.apps, argocd: { enabled: true } } })))).toEqual([
       'environment "staging": field "apps.argocd.enabled": must be false in a spoke (its hub "prod" runs argocd for it)',
     ]);
+  });
+});
+
+describe('the spokes the scale bench generates', () => {
+  it('are valid spokes of prod, each with its own cluster, domain and repository', () => {
+    const configs = scaledSpokes(12);
+    const loaded = Object.keys(configs).map((name) => loadEnvironment(name, configs));
+    expect(fleetProblems(loaded)).toEqual([]);
+    expect(spokesOf('prod', loaded)).toHaveLength(12);
+    for (const key of ['clusterName', 'domain'] as const) expect(new Set(loaded.map((e) => e[key])).size).toBe(13);
   });
 });
 
