@@ -1,6 +1,7 @@
 import type { Construct } from 'constructs';
 import { ARGOCD_APP, ARGOCD_RELEASE, ARGOCD_REPO_SECRET, ARGOCD_SECRET, type ArgocdSecret } from '../config/argocd';
 import { hostName } from '../config/contract';
+import { controllerSharding, type FleetContext } from '../config/fleet';
 import type { EnvironmentConfig } from '../config/types';
 import { IrsaServiceAccount } from './lib/irsa-service-account';
 import { AddonChart } from './lib/addon-chart';
@@ -41,7 +42,8 @@ export class Argocd extends AddonChart {
   static readonly app = ARGOCD_APP;
   static readonly dependsOn = ['external-secrets', 'aws-load-balancer-controller', 'cluster-config'] as const;
 
-  constructor(scope: Construct, env: EnvironmentConfig) {
+  /** `fleet`: the spokes this Argo CD manages, which may call for a sharded controller. @default none */
+  constructor(scope: Construct, env: EnvironmentConfig, fleet: FleetContext = { spokes: [] }) {
     super(scope, {
       env,
       app: Argocd.app,
@@ -67,6 +69,7 @@ export class Argocd extends AddonChart {
     fromSsm('ArgocdSecret', ARGOCD_SECRET);
     fromSsm('Repository', ARGOCD_REPO_SECRET);
 
+    const sharding = controllerSharding(env, fleet);
     new UpstreamChart(this, 'Chart', {
       chart: 'argo-cd',
       release: ARGOCD_RELEASE,
@@ -83,6 +86,8 @@ export class Argocd extends AddonChart {
             'server.insecure': true,
             // RollingSync for the `platform` ApplicationSet.
             'applicationsetcontroller.enable.progressive.syncs': true,
+            // Read by the controller as ARGOCD_CONTROLLER_SHARDING_ALGORITHM (chart: optional key).
+            ...(sharding ? { 'controller.sharding.algorithm': sharding.algorithm } : {}),
           },
           cm: {
             'application.resourceTrackingMethod': 'annotation',
@@ -90,6 +95,9 @@ export class Argocd extends AddonChart {
           secret: { createSecret: false },
         },
         controller: {
+          // Each pod of the StatefulSet takes the clusters of its shard (its ordinal, from the hostname)
+          // and the chart sets ARGOCD_CONTROLLER_REPLICAS to match.
+          ...(sharding ? { replicas: sharding.replicas } : {}),
           // Its identity towards a hub's spokes (config/fleet.ts): EKS IAM authentication, no token.
           serviceAccount: { annotations: IrsaServiceAccount.annotationsFor(this, 'argocd', 'argocd-application-controller') },
           // The chart's default is `*` verbs on `*` resources and non-resource URLs. The controller

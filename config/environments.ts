@@ -101,6 +101,8 @@ const environments: Readonly<Record<EnvironmentName, EnvironmentConfig>> = {
     certificateArn: 'arn:aws:acm:us-east-1:222222222222:certificate/00000000-0000-4000-8000-000000000000',
     nodePools: { cicd: cicdPool, apps: appsPool },
     clusterAdmins: ['arn:aws:iam::222222222222:role/platform-admin'],
+    // The hub of staging: one controller up to 10 clusters, then two.
+    argocdSharding: { above: 10, replicas: 2, algorithm: 'round-robin' },
     apps: {
       ...baseApps,
       django: { ...baseApps.django, autoscaling: { minReplicas: 2, maxReplicas: 4, targetCpuPercent: 70 } },

@@ -34,6 +34,7 @@ export function fleetProblems(envs: readonly EnvironmentConfig[]): string[] {
     else if (hub.aws.accountId !== spoke.aws.accountId || hub.aws.region !== spoke.aws.region) {
       problems.push(`${where}: hub "${hub.name}" is in ${hub.aws.accountId}/${hub.aws.region}, this spoke in ${spoke.aws.accountId}/${spoke.aws.region}; a spoke must be in its hub's account and region`);
     }
+    if (spoke.argocdSharding !== undefined) problems.push(`environment "${spoke.name}": field "argocdSharding": a spoke runs no Argo CD; shard its hub "${spoke.hub}" instead`);
     for (const app of HUB_APPS) {
       if (spoke.apps[app].enabled) problems.push(`environment "${spoke.name}": field "apps.${app}.enabled": must be false in a spoke (its hub "${spoke.hub}" runs ${app} for it)`);
     }
@@ -68,4 +69,15 @@ export const HUB_IDENTITIES: readonly ServiceAccountName<typeof ARGOCD_APP>[] = 
 /** The IAM roles a hub's Argo CD presents to its spokes' API servers: each spoke gives them an access entry. */
 export function hubIdentityArns(hub: EnvironmentConfig): string[] {
   return HUB_IDENTITIES.map((sa) => roleArn({ clusterName: hub.clusterName, accountId: hub.aws.accountId }, ARGOCD_APP, sa));
+}
+
+/** What a chart of an environment knows of the fleet: the spokes it manages when it is a hub. */
+export interface FleetContext {
+  readonly spokes: readonly EnvironmentConfig[];
+}
+
+/** The sharding of an environment's application controller for the clusters it manages, if any. */
+export function controllerSharding(env: EnvironmentConfig, fleet: FleetContext): EnvironmentConfig['argocdSharding'] {
+  const clusters = 1 + fleet.spokes.length;
+  return env.argocdSharding !== undefined && clusters > env.argocdSharding.above ? env.argocdSharding : undefined;
 }

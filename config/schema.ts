@@ -192,6 +192,17 @@ export const environmentConfig = strictObject({
    * which registers its cluster and syncs its apps, and it runs neither Argo CD nor the Image Updater.
    */
   hub: environmentName.optional(),
+  /**
+   * For an environment running its own Argo CD: its application controller sharded by cluster once
+   * it manages more than `above` clusters (its own and its spokes'): `replicas` pods of the
+   * controller's StatefulSet, clusters spread by `algorithm` (Argo CD v2.11 has `legacy`, a hash of
+   * each cluster Secret's UID, and `round-robin`). @default one controller for every cluster
+   */
+  argocdSharding: strictObject({
+    above: intAtLeast(1),
+    replicas: intAtLeast(2),
+    algorithm: z.enum(['legacy', 'round-robin']),
+  }).optional(),
   /** Pinned upstream chart versions; see `chart-versions.ts`. */
   charts: recordOf(chartNames, matching(SEMVER, 'a pinned semver version')),
   apps: appSettings,

@@ -96,7 +96,8 @@ export async function synthesize(opts: SynthOptions = {}): Promise<SynthResult> 
     const enabled = enabledIn(env);
     const layers = problems.capture(() => layersOf(env));
     const app = new App({ outdir: join(repoRoot, '.cdk8s.out') });
-    const charts = enabled.map((A) => problems.capture(() => new A(app, env))).filter((c): c is AddonChart => c !== undefined);
+    const fleetContext = { spokes: spokesOf(env.name, fleet as EnvironmentConfig[]) };
+    const charts = enabled.map((A) => problems.capture(() => new A(app, env, fleetContext))).filter((c): c is AddonChart => c !== undefined);
     if (layers) built.push({ env, charts, layers });
   }
   problems.throwIfAny();

@@ -102,6 +102,33 @@ describe('hub prod and spoke staging, rendered', () => {
   });
 });
 
+describe('sharding the hub\'s application controller', () => {
+  const controllerOf = async (above: number) => {
+    const sources = environmentSources();
+    const prod = sources.prod as EnvironmentConfig;
+    sources.prod = { ...prod, argocdSharding: { ...prod.argocdSharding!, above } };
+    const result = await synthesize({ environments: ['prod'], configs: sources });
+    const files = result.apps.find((a) => a.app === 'argocd')!.files;
+    const statefulSet = Yaml.parse(files['manifests/statefulset-argo-cd-argocd-application-controller.yaml']!);
+    const params = Yaml.parse(files['manifests/configmap-argocd-cmd-params-cm.yaml']!).data;
+    return { replicas: statefulSet.spec.replicas, env: statefulSet.spec.template.spec.containers[0].env, algorithm: params['controller.sharding.algorithm'] };
+  };
+
+  it('runs one controller while the hub manages no more clusters than configured, then the configured shards', async () => {
+    // prod manages two clusters: its own and staging's.
+    expect(await controllerOf(2)).toMatchObject({ replicas: 1, algorithm: undefined });
+    const sharded = await controllerOf(1);
+    expect(sharded).toMatchObject({ replicas: 2, algorithm: 'round-robin' });
+    expect(sharded.env).toContainEqual({ name: 'ARGOCD_CONTROLLER_REPLICAS', value: '2' });
+  });
+
+  it('is refused on a spoke, which runs no Argo CD', () => {
+    expect(fleetProblems(withChange('staging', (e) => ({ ...e, argocdSharding: { above: 1, replicas: 2, algorithm: 'legacy' } })))).toEqual([
+      'environment "staging": field "argocdSharding": a spoke runs no Argo CD; shard its hub "prod" instead',
+    ]);
+  });
+});
+
 describe('moving a spoke to another hub', () => {
   it('moves its ApplicationSet and registration, and nothing else', async () => {
     const sources = environmentSources();

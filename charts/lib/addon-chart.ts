@@ -4,6 +4,7 @@ import { contract, type AppName } from '../../config/contract';
 import { BUILTIN_NAMESPACES } from '../../config/cluster-baseline';
 import type { PodSecurityLevel } from '../../config/pod-security';
 import type { EnvironmentConfig, NodePoolName } from '../../config/types';
+import type { FleetContext } from '../../config/fleet';
 import { checkWaivers, type PolicyWaiver } from './policy-waiver';
 
 const ADDON_CHART = Symbol.for('gitops.AddonChart');
@@ -171,7 +172,8 @@ export interface AddonClass {
   readonly app: AppName;
   /** Apps that must be synced (and healthy) before this one. */
   readonly dependsOn: readonly AppName[];
-  new (scope: Construct, env: EnvironmentConfig): AddonChart;
+  /** `fleet`: the spokes the environment manages (config/fleet.ts), for the charts that need them. */
+  new (scope: Construct, env: EnvironmentConfig, fleet?: FleetContext): AddonChart;
 }
 
 /**
