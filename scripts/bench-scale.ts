@@ -21,29 +21,24 @@ import { synthToDist } from '../synth/synth-to-dist';
 export const SCALE_STEPS = [2, 10, 50] as const;
 const RUNS = 3;
 
-/** `count` copies of prod as written in config, named `scale-01`…, each with its own cluster, domain and ECR repository. */
-export function scaledEnvironments(count: number): Record<string, EnvironmentConfig> {
-  const prod = loadEnvironment('prod');
-  const configs: Record<string, EnvironmentConfig> = {};
-  for (let i = 1; i <= count; i++) {
-    const name = `scale-${String(i).padStart(2, '0')}`;
-    const copy = structuredClone(prod);
-    // One account and region for all: each its own ECR repository (config/fleet.ts).
-    configs[name] = { ...copy, name, clusterName: `django-${name}`, domain: `${name}.example.com`, apps: { ...copy.apps, django: { ...copy.apps.django, repository: `django-todo-${name}` } } };
-  }
-  return configs;
+/** A copy of `base` named `name`, with its own cluster, domain and ECR repository (all copies share one account). */
+function copyAs(base: EnvironmentConfig, name: string): EnvironmentConfig {
+  const copy = structuredClone(base);
+  return { ...copy, name, clusterName: `django-${name}`, domain: `${name}.example.com`, apps: { ...copy.apps, django: { ...copy.apps.django, repository: `django-todo-${name}` } } };
 }
 
-/** `count` spokes of prod, copies of staging named `spoke-01`…, each with its own cluster, domain and ECR repository. */
+const numbered = (prefix: string, count: number) => Array.from({ length: count }, (_, i) => `${prefix}-${String(i + 1).padStart(2, '0')}`);
+
+/** `count` copies of prod, named `scale-01`…, each with its own cluster, domain and ECR repository. */
+export function scaledEnvironments(count: number): Record<string, EnvironmentConfig> {
+  const prod = loadEnvironment('prod');
+  return Object.fromEntries(numbered('scale', count).map((name) => [name, copyAs(prod, name)]));
+}
+
+/** prod and `count` spokes of it, copies of staging named `spoke-01`…, each with its own cluster, domain and ECR repository. */
 export function scaledSpokes(count: number): Record<string, EnvironmentConfig> {
   const staging = loadEnvironment('staging');
-  const configs: Record<string, EnvironmentConfig> = { prod: loadEnvironment('prod') };
-  for (let i = 1; i <= count; i++) {
-    const name = `spoke-${String(i).padStart(2, '0')}`;
-    const copy = structuredClone(staging);
-    configs[name] = { ...copy, name, clusterName: `django-${name}`, domain: `${name}.example.com`, apps: { ...copy.apps, django: { ...copy.apps.django, repository: `django-todo-${name}` } } };
-  }
-  return configs;
+  return { prod: loadEnvironment('prod'), ...Object.fromEntries(numbered('spoke', count).map((name) => [name, copyAs(staging, name)])) };
 }
 
 /** Medians of timed synths per step, after one untimed run of the largest (which fills the caches). */

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { addons as defaultAddons } from '../charts';
 import type { AddonChart, AddonClass } from '../charts/lib/addon-chart';
 import { UpstreamChart } from '../charts/lib/upstream-chart';
-import { environmentNames, environmentSources, loadEnvironment } from '../config/environments';
+import { environmentNames, loadEnvironment } from '../config/environments';
 import { fleetProblems, spokesOf } from '../config/fleet';
 import { checkSharedConfig } from '../config/validate';
 import { listInput, readTextInput } from '../config/repo-files';
@@ -75,30 +75,31 @@ export async function synthesize(opts: SynthOptions = {}): Promise<SynthResult> 
   const addonClasses = opts.addons ?? defaultAddons;
   const problems = new Problems();
   const warnings: string[] = [];
-  const built: { env: EnvironmentConfig; charts: AddonChart[]; layers: string[][] }[] = [];
+  const built: { env: EnvironmentConfig; charts: AddonChart[]; layers: string[][]; spokes: Spoke[] }[] = [];
 
   // Config first: a mistake there is reported once, not again by every chart that reads the field.
   checkSharedConfig().forEach((p) => problems.add(p));
   checkAddons(addonClasses).forEach((p) => problems.add(p));
-  const envs = names.map((name) => problems.capture(() => loadEnvironment(name, opts.configs)));
+  // Every environment's config, whichever are asked for: the fleet is checked whole (a hub renders
+  // its spokes' registrations, and a spoke is synced by its hub).
+  const fleet = new Map<string, EnvironmentConfig | undefined>();
+  for (const name of opts.configs ? Object.keys(opts.configs).sort() : environmentNames) fleet.set(name, problems.capture(() => loadEnvironment(name, opts.configs)));
+  // An unknown name is not in the fleet: loading it gives the error that names the known ones.
+  const envs = names.map((name) => (fleet.has(name) ? fleet.get(name) : problems.capture(() => loadEnvironment(name, opts.configs))));
   problems.throwIfAny();
-  // The fleet is checked whole, whichever environments are asked for: a hub renders its spokes'
-  // registrations, and a spoke is synced by its hub.
-  const fleet = Object.keys(opts.configs ?? environmentSources()).sort().map((name) => problems.capture(() => loadEnvironment(name, opts.configs)));
-  problems.throwIfAny();
-  fleetProblems(fleet as EnvironmentConfig[]).forEach((p) => problems.add(p));
+  const configs = [...fleet.values()] as EnvironmentConfig[];
+  fleetProblems(configs).forEach((p) => problems.add(p));
   problems.throwIfAny();
   const enabledIn = (env: EnvironmentConfig) => addonClasses.filter((a) => env.apps[a.app]?.enabled !== false);
   const layersOf = (env: EnvironmentConfig) => syncLayers(enabledIn(env).map((a) => ({ app: a.app, dependsOn: dependenciesIn(env, a.dependsOn) })), env.name);
-  // A hub's spokes, with their layers (from config alone: a hub renders without its spokes' charts).
-  const spokes = (hub: EnvironmentConfig): Spoke[] => spokesOf(hub.name, fleet as EnvironmentConfig[]).flatMap((s) => problems.capture(() => [{ env: s, layers: layersOf(s) }]) ?? []);
   for (const env of envs as EnvironmentConfig[]) {
-    const enabled = enabledIn(env);
     const layers = problems.capture(() => layersOf(env));
+    // A hub's spokes, with their layers (from config alone: a hub renders without its spokes' charts).
+    const spokes = spokesOf(env.name, configs).flatMap((s) => problems.capture(() => [{ env: s, layers: layersOf(s) }]) ?? []);
     const app = new App({ outdir: join(repoRoot, '.cdk8s.out') });
-    const fleetContext = { spokes: spokesOf(env.name, fleet as EnvironmentConfig[]) };
-    const charts = enabled.map((A) => problems.capture(() => new A(app, env, fleetContext))).filter((c): c is AddonChart => c !== undefined);
-    if (layers) built.push({ env, charts, layers });
+    const fleetContext = { spokes: spokes.map((s) => s.env) };
+    const charts = enabledIn(env).map((A) => problems.capture(() => new A(app, env, fleetContext))).filter((c): c is AddonChart => c !== undefined);
+    if (layers) built.push({ env, charts, layers, spokes });
   }
   problems.throwIfAny();
 
@@ -142,19 +143,19 @@ export async function synthesize(opts: SynthOptions = {}): Promise<SynthResult> 
   const podSecurity: NamespaceLevel[] = [];
   const uses: (Use & { readonly env: string })[] = [];
   const renderedWaivers = new Set<string>();
-  for (const { env, charts, layers } of built) {
+  for (const { env, charts, layers, spokes } of built) {
     for (const chart of charts) {
       const out = problems.capture(() => appOutput(env, chart, layers, releases, { memo, scopes }));
       if (out) apps.push(out);
     }
-    problems.capture(() => addEnvironmentObjects(env, apps, layers, { memo, scopes }, spokes(env)));
+    problems.capture(() => addEnvironmentObjects(env, apps, layers, { memo, scopes }, spokes));
     const envApps = apps.filter((a) => a.env === env.name);
     const crossFindings = problems.capture(() => checkEnvironment(env, envApps));
     if (!crossFindings) continue;
     const traffic = checkTraffic(env.name, envApps);
     traffic.problems.forEach((p) => problems.add(p));
     uses.push(...traffic.uses.map((u) => ({ env: env.name, ...u })));
-    const model = problems.capture(() => modelEnvironment({ env, apps: envApps, spokes: spokesOf(env.name, fleet as EnvironmentConfig[]) }));
+    const model = problems.capture(() => modelEnvironment({ env, apps: envApps, spokes: spokes.map((s) => s.env) }));
     if (model) {
       models.push(model);
       model.problems.forEach((p) => problems.add(p));

@@ -10,20 +10,12 @@
  * Uses are resolved to container ports, which is what a NetworkPolicy matches: a Service's
  * targetPort, by number or by the name of a container port of its app's pods.
  */
-import type { RuntimeNeed, RuntimeObject, ServiceCall } from '../charts/lib/addon-chart';
 import { contract, type AppName } from '../config/contract';
 import { INGRESS_FLOWS, type Flow, type Peer } from '../config/traffic';
 import { selectorMatches } from './kube-object';
-import type { ObjectFacts } from './objects';
+import type { AppOutput } from './app-output';
 
-interface AppTraffic {
-  readonly app: string;
-  readonly namespace: string;
-  readonly objects: readonly ObjectFacts[];
-  readonly runtimeObjects: readonly RuntimeObject[];
-  readonly runtimeNeeds: readonly RuntimeNeed[];
-  readonly calls: readonly ServiceCall[];
-}
+type AppTraffic = Pick<AppOutput, 'app' | 'namespace' | 'objects' | 'runtimeObjects' | 'runtimeNeeds' | 'calls'>;
 
 /** A connection into a namespace from outside it, resolved to a container port. */
 export interface Use {
