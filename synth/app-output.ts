@@ -2,8 +2,7 @@
  * One app's output: its files under dist/<env>/<app>/ (our objects, the upstream release's
  * manifests and values, app.json, a kustomization) and the facts the checks across apps need.
  */
-import type { AddonChart, AddonClass, NamespacePodSecurity, PublishedImage, RuntimeNeed, RuntimeObject, ServiceCall } from '../charts/lib/addon-chart';
-import type { PolicyWaiver } from '../charts/lib/policy-waiver';
+import type { AddonChart, AddonClass, NamespacePodSecurity } from '../charts/lib/addon-chart';
 import { UpstreamChart } from '../charts/lib/upstream-chart';
 import { appFiles, sharedCrdRef } from '../config/argocd';
 import { chartRepositories } from '../config/chart-versions';
@@ -22,8 +21,11 @@ import type { RenderedRelease } from './render';
 import { type SharedCrdFolder, sharedCrdFolder } from './shared-crds';
 import type { ValidationMemo } from './validation-memo';
 
-/** One app of one environment, as written to dist/<env>/<app>/. */
-export interface AppOutput {
+/**
+ * One app of one environment, as written to dist/<env>/<app>/, with what its chart declares for the
+ * cross-app checks: run-time objects and needs, published images, calls, accepted policy findings.
+ */
+export interface AppOutput extends Pick<AddonChart, 'runtimeObjects' | 'runtimeNeeds' | 'publishes' | 'calls' | 'policyWaivers'> {
   readonly env: string;
   readonly app: string;
   readonly namespace: string;
@@ -36,17 +38,8 @@ export interface AppOutput {
   /** Files relative to the app folder (manifests/..., values/..., app.json). */
   readonly files: Readonly<Record<string, string>>;
   readonly objects: readonly ObjectFacts[];
-  /** Objects created in the cluster at run time that pods and Ingresses may reference. */
-  readonly runtimeObjects: readonly RuntimeObject[];
-  /** Run-time needs no field shows, and images the app pushes (for the convergence model). */
-  readonly runtimeNeeds: readonly RuntimeNeed[];
-  readonly publishes: readonly PublishedImage[];
-  /** Services of other apps its pods call without needing them to converge. */
-  readonly calls: readonly ServiceCall[];
-  /** The namespaces the app labels for Pod Security, with their levels. */
+  /** The namespaces the app labels for Pod Security, with their levels (the chart's `podSecurityNamespaces`). */
   readonly podSecurity: readonly NamespacePodSecurity[];
-  /** Accepted policy findings on this app's objects. */
-  readonly policyWaivers: readonly PolicyWaiver[];
 }
 
 /** What placing our own objects needs besides the app: the validation memo and this run's kind scopes. */
