@@ -13,7 +13,7 @@ import type { AppParams } from './app-params';
 import { restoreDroppedFields } from './dropped-fields';
 import { environmentObjects, type Spoke } from './environment-objects';
 import type { KubeObject } from './kube-object';
-import { factsOf, fileName, type KindScopes, type ObjectFacts, toYaml } from './objects';
+import { factsOf, fileName, type KindScopes, type ObjectFacts, toYaml, toYamlOfJson } from './objects';
 import { Problems } from './problems';
 import { dependenciesIn } from './graph';
 import { kustomizationYaml } from './kustomization';
@@ -61,9 +61,7 @@ export function appOutput(env: EnvironmentConfig, chart: AddonChart, layers: str
   const upstream = UpstreamChart.of(chart)?.request;
   const rendered = upstream ? releases.find((r) => r.request === upstream) : undefined;
   const crdFiles = new Set((rendered?.objects ?? []).filter((o) => o.kind === 'CustomResourceDefinition').map((o) => o.file));
-  const sharedCrds = upstream && rendered && crdFiles.size > 0
-    ? sharedCrdFolder(upstream.chart, upstream.version, Object.fromEntries(Object.entries(rendered.files).filter(([f]) => crdFiles.has(f))))
-    : undefined;
+  const sharedCrds = upstream && rendered && crdFiles.size > 0 ? crdFolderOf(rendered, crdFiles) : undefined;
   const params: AppParams = {
     name: chart.app,
     namespace: chart.namespace,
@@ -122,6 +120,21 @@ export function appOutput(env: EnvironmentConfig, chart: AddonChart, layers: str
   };
 }
 
+/**
+ * Shared CRD folders made in this process, by the rendered files they come from: a render's files
+ * never change (synth/render.ts freezes them), so each folder is hashed once per process.
+ */
+const crdFolders = new WeakMap<object, SharedCrdFolder>();
+
+function crdFolderOf({ request, files }: RenderedRelease, crdFiles: ReadonlySet<string>): SharedCrdFolder {
+  let folder = crdFolders.get(files);
+  if (folder === undefined) {
+    folder = sharedCrdFolder(request.chart, request.version, Object.fromEntries(Object.entries(files).filter(([f]) => crdFiles.has(f))));
+    crdFolders.set(files, folder);
+  }
+  return folder;
+}
+
 /** Where {@link placeObject} puts an object, and what checks it. */
 interface Placement extends PlaceContext {
   readonly files: Record<string, string>;
@@ -138,10 +151,12 @@ function placeObject(obj: KubeObject, namespace: string, where: string, into: Pl
   if (scopes.isClusterScoped(obj.apiVersion, obj.kind)) delete obj.metadata.namespace;
   else obj.metadata.namespace ??= namespace;
   const id = `${obj.kind} "${obj.metadata.name}"`;
-  for (const p of memo.validate(obj)) problems.add(`${where}: ${id}: ${p.path ? `${p.path}: ` : ''}${p.message}`);
+  // Our objects come from cdk8s's toJson(): plain JSON values, so their JSON text names them.
+  const json = JSON.stringify(obj);
+  for (const p of memo.validate(obj, json)) problems.add(`${where}: ${id}: ${p.path ? `${p.path}: ` : ''}${p.message}`);
   const file = fileName({ kind: obj.kind, name: obj.metadata.name, ...(obj.metadata.namespace !== undefined ? { namespace: obj.metadata.namespace } : {}) }, namespace);
   if (files[appFiles.manifest(file)] !== undefined) problems.add(`${where}: two objects map to ${appFiles.manifest(file)}`);
-  files[appFiles.manifest(file)] = toYaml(obj);
+  files[appFiles.manifest(file)] = toYamlOfJson(json, obj);
   objects.push(factsOf(obj, file, 'own'));
 }
 

@@ -83,6 +83,23 @@ export function toYaml(obj: unknown): string {
   return Yaml.stringify(obj);
 }
 
+/**
+ * YAML printed in this process, by the JSON text of what was printed: a process that synthesizes
+ * many times (the tests, the bench) prints each distinct object once. Bounded: cleared when full.
+ */
+const printed = new Map<string, string>();
+const PRINTED_MAX = 50_000;
+
+/** {@link toYaml} of a plain JSON value (no Dates, no undefined in arrays) given with its JSON text. */
+export function toYamlOfJson(json: string, value: unknown): string {
+  let yaml = printed.get(json);
+  if (yaml === undefined) {
+    if (printed.size >= PRINTED_MAX) printed.clear();
+    printed.set(json, (yaml = toYaml(value)));
+  }
+  return yaml;
+}
+
 /** The facts of one object for the cache and for cross-object checks, policy findings included. */
 export function factsOf(obj: KubeObject, file: string, origin: Origin): ObjectFacts {
   const traffic = trafficFacts(obj);

@@ -81,6 +81,45 @@ function entryProblem(value: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * Render cache entries read or written in this process, by path, with the file's size and mtime
+ * when it was read: a process that synthesizes many times (the tests, the bench) parses each entry
+ * once, and a file changed since (rewritten, damaged) is read again. Entries are frozen: shared.
+ */
+const entriesRead = new Map<string, { readonly stamp: string; readonly entry: CacheEntry }>();
+const ENTRIES_MAX = 500;
+
+function stampOf(path: string): string | undefined {
+  try {
+    const st = statSync(path);
+    return `${st.size}:${st.mtimeMs}`;
+  } catch {
+    return undefined;
+  }
+}
+
+function remember(path: string, entry: CacheEntry): CacheEntry {
+  const stamp = stampOf(path);
+  if (stamp === undefined) return entry;
+  if (entriesRead.size >= ENTRIES_MAX) entriesRead.delete(entriesRead.keys().next().value!);
+  deepFreeze(entry);
+  entriesRead.set(path, { stamp, entry });
+  return entry;
+}
+
+function readEntry(path: string, r: ReleaseRequest, warn: (line: string) => void): CacheEntry | undefined {
+  const known = entriesRead.get(path);
+  if (known !== undefined && known.stamp === stampOf(path)) return known.entry;
+  const entry = readCacheFile<CacheEntry>(path, `render cache entry of ${r.env}/${r.app}`, entryProblem, warn);
+  return entry && remember(path, entry);
+}
+
+function deepFreeze(value: unknown): void {
+  if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return;
+  Object.freeze(value);
+  for (const v of Object.values(value)) deepFreeze(v);
+}
+
 interface Miss {
   readonly index: number;
   readonly r: ReleaseRequest;
@@ -112,7 +151,7 @@ export async function renderReleases(requests: readonly ReleaseRequest[], ctx: R
     const helmIdentity = (helm ??= ctx.helm()).identity;
     const key = renderKey(r, chart.sha256, helmIdentity, ctx.codeVersion);
     const path = join(entriesDir, `${key}.json`);
-    const entry = readCacheFile<CacheEntry>(path, `render cache entry of ${r.env}/${r.app}`, entryProblem, ctx.warn ?? (() => {}));
+    const entry = readEntry(path, r, ctx.warn ?? (() => {}));
     if (entry === undefined) {
       const inputKey = helmInputKey(r, chart.sha256);
       const job = jobs.get(inputKey) ?? jobs.set(inputKey, { chart, misses: [] }).get(inputKey)!;
@@ -138,6 +177,7 @@ export async function renderReleases(requests: readonly ReleaseRequest[], ctx: R
       try {
         const entry = normaliseOutputs(r, outputs, shared);
         writeCacheFile(path, JSON.stringify(entry));
+        remember(path, entry);
         results[index] = { request: r, key, files: entry.files, objects: entry.objects, cached: false };
         ctx.onRender?.(r, ++done, total);
       } catch (e) {

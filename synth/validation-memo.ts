@@ -24,9 +24,12 @@ export class ValidationMemo {
     this.known = new Set(readCacheFile<string[]>(this.file, 'validation memo', isHashList, warn) ?? []);
   }
 
-  /** Problems of one object; [] without validating when this exact object passed before. */
-  validate(obj: object): SchemaProblem[] {
-    const key = sha256(JSON.stringify(obj));
+  /**
+   * Problems of one object; [] without validating when this exact object passed before.
+   * @param json the object's JSON text, when the caller has it. @default JSON.stringify(obj)
+   */
+  validate(obj: object, json = JSON.stringify(obj)): SchemaProblem[] {
+    const key = sha256(json);
     if (this.known.has(key)) return [];
     const problems = this.validateOne(obj);
     if (problems.length === 0) this.added.add(key);
