@@ -5,6 +5,7 @@
  * validated and printed once. Parsing, the largest part, runs in worker threads (one per core
  * beside this one) while this thread validates and prints. Lives for one run: close() ends it.
  */
+import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -12,6 +13,7 @@ import { parseAllDocuments, type DocumentOptions, type ParseOptions, type Schema
 import { repoRoot } from '../config/paths';
 import { sha256 } from './chart-lock';
 import { toYaml } from './objects';
+import type { CrdMemo } from './crd-memo';
 import type { SchemaProblem } from './schema-problems';
 import { validateObject } from './schema-validate';
 
@@ -19,10 +21,30 @@ import { validateObject } from './schema-validate';
  * Where a document of helm's output starts: a line that is `---` (alone or before a space). YAML
  * forbids such a line inside any scalar, so every piece parses as it would in the whole output.
  */
-const DOCUMENT_START = /^(?=---(?:[ \t\r]|$))/m;
+export const DOCUMENT_START = /^(?=---(?:[ \t\r]|$))/m;
 
 const OPTIONS: ParseOptions & DocumentOptions & SchemaOptions = { version: '1.1' };
 const parse = (text: string) => parseAllDocuments(text, OPTIONS);
+
+/**
+ * What parses and prints here: the yaml and cdk8s packages (toYaml is cdk8s's printer) and the
+ * parse options. A vendored CRD memo (crd-memo.ts) made by another is not used.
+ */
+export const YAML_IDENTITY = (() => {
+  const version = (name: string) => (createRequire(join(repoRoot, 'package.json'))(`${name}/package.json`) as { version: string }).version;
+  return `yaml@${version('yaml')} cdk8s@${version('cdk8s')} ${JSON.stringify(OPTIONS)}`;
+})();
+
+/** The documents of one piece as plain values, or undefined when it has a YAML error. */
+export function parsePiece(piece: string): unknown[] | undefined {
+  const docs = parse(piece);
+  return docs.some((d) => d.errors.length > 0) ? undefined : docs.map((d) => d.toJS() as unknown);
+}
+
+/** The key under which an object's YAML is remembered: the hash of its JSON, Dates and the like told apart. */
+export function printKey(obj: object): string {
+  return sha256(JSON.stringify(obj, typed));
+}
 
 /** The parser threads' program (a file of its own, run by path; the render cache keys on it: synth/pipeline.ts). */
 export const PARSER_WORKER = join(repoRoot, 'synth', 'yaml-parser-worker.cjs');
@@ -44,6 +66,27 @@ export class RenderMemo {
   private readonly parsing = new Map<string, Promise<void>>();
   private readonly printed = new Map<string, { readonly yaml: string; readonly problems: readonly SchemaProblem[] }>();
   private readonly parsers: Parser[] = [];
+  /** Vendored documents and prints of static CRDs (crd-memo.ts), by piece hash and print key. */
+  private readonly vendoredDocuments = new Map<string, readonly unknown[]>();
+  private readonly vendoredPrints = new Map<string, string>();
+  /** How many pieces and prints came from vendored memos (for tests and the log). */
+  readonly vendoredHits = { documents: 0, printed: 0 };
+
+  /** Adds a chart's vendored CRD memo: its pieces are not parsed, its CRDs not printed again. */
+  seed(memo: CrdMemo): void {
+    memo.documents.forEach((docs, key) => this.vendoredDocuments.set(key, docs));
+    memo.printed.forEach((yaml, key) => this.vendoredPrints.set(key, yaml));
+  }
+
+  /** A piece's documents from a vendored memo, now known as parsed; whether it was there. */
+  private fromVendored(piece: string): boolean {
+    if (this.vendoredDocuments.size === 0) return false;
+    const docs = this.vendoredDocuments.get(sha256(piece));
+    if (docs === undefined) return false;
+    this.parsed.set(piece, docs as unknown[]);
+    this.vendoredHits.documents++;
+    return true;
+  }
 
   /**
    * Parses the pieces of helm's output not parsed yet in the parser threads (none started: nothing
@@ -51,7 +94,7 @@ export class RenderMemo {
    */
   async prefetch(output: string): Promise<void> {
     if (this.parsers.length === 0) return;
-    const fresh = [...new Set(output.split(DOCUMENT_START))].filter((p) => !this.parsed.has(p) && !this.parsing.has(p));
+    const fresh = [...new Set(output.split(DOCUMENT_START))].filter((p) => !this.parsed.has(p) && !this.parsing.has(p) && !this.fromVendored(p));
     const shares = this.parsers.map((parser) => ({ parser, pieces: [] as string[], size: 0 }));
     for (const piece of fresh.sort((a, b) => b.length - a.length)) {
       const least = shares.reduce((a, b) => (b.size < a.size ? b : a));
@@ -84,11 +127,11 @@ export class RenderMemo {
   documents(output: string): unknown[] {
     const values: unknown[] = [];
     for (const piece of output.split(DOCUMENT_START)) {
-      let known = this.parsed.get(piece);
+      let known = this.parsed.get(piece) ?? (this.fromVendored(piece) ? this.parsed.get(piece) : undefined);
       if (known === undefined) {
-        const docs = parse(piece);
-        if (docs.some((d) => d.errors.length > 0)) return whole(output);
-        this.parsed.set(piece, (known = docs.map((d) => d.toJS() as unknown)));
+        const docs = parsePiece(piece);
+        if (docs === undefined) return whole(output);
+        this.parsed.set(piece, (known = docs));
       }
       values.push(...structuredClone(known));
     }
@@ -97,9 +140,13 @@ export class RenderMemo {
 
   /** An object's YAML and its schema problems (the object must not change afterwards). */
   print(obj: object): { readonly yaml: string; readonly problems: readonly SchemaProblem[] } {
-    const key = sha256(JSON.stringify(obj, typed));
+    const key = printKey(obj);
     let known = this.printed.get(key);
-    if (known === undefined) this.printed.set(key, (known = { yaml: toYaml(obj), problems: validateObject(obj) }));
+    if (known === undefined) {
+      const vendored = this.vendoredPrints.get(key);
+      if (vendored !== undefined) this.vendoredHits.printed++;
+      this.printed.set(key, (known = { yaml: vendored ?? toYaml(obj), problems: validateObject(obj) }));
+    }
     return known;
   }
 

@@ -20,8 +20,9 @@ import { verifiedChart, type ChartLock, sha256 } from './chart-lock';
 import type { Helm } from './helm';
 import { helmArgs, helmInputKey, type HelmOutputs, limiter, renderHelm } from './helm-runs';
 import { factsOf, fileName, type KindScopes, type ObjectFacts } from './objects';
+import { readCrdMemo } from './crd-memo';
 import { RenderMemo } from './render-memo';
-import { annotateCrd } from './shared-crds';
+import { prepareUpstream } from './shared-crds';
 import type { KubeObject } from './kube-object';
 import { SynthError } from './problems';
 
@@ -169,8 +170,16 @@ export async function renderReleases(requests: readonly ReleaseRequest[], ctx: R
   const shared = { scopes: ctx.scopes, memo: new RenderMemo() };
   if (total > 0) shared.memo.startParsers();
   const gate = limiter(availableParallelism());
+  const seeded = new Set<string>();
+  const seedCrdMemo = (chart: { path: string; sha256: string }) => {
+    if (seeded.has(chart.sha256)) return;
+    seeded.add(chart.sha256);
+    const memo = readCrdMemo(chart.path, chart.sha256, ctx.warn ?? (() => {}));
+    if (memo) shared.memo.seed(memo);
+  };
   const run = ordered.map(({ chart, misses }) => async () => {
     const outputs = await renderHelm(misses.map((m) => m.r), chart, helm!, ctx.cacheDir, gate);
+    seedCrdMemo(chart);
     await Promise.all([shared.memo.prefetch(outputs.first), outputs.second !== undefined && shared.memo.prefetch(outputs.second)]);
     const problems: string[] = [];
     for (const { index, r, key, path } of misses) {
@@ -270,8 +279,7 @@ function normalise(r: ReleaseRequest, output: string, { scopes, memo }: Shared):
       problems.push(`${where}: rendered ${o.kind ?? 'object'} has no metadata.name`);
       continue;
     }
-    dropNulls(o);
-    if (o.kind === 'CustomResourceDefinition') annotateCrd(o);
+    prepareUpstream(o);
     if (!scopes.isClusterScoped(o.apiVersion, o.kind) && o.metadata.namespace === undefined) o.metadata.namespace = r.namespace;
     const id = `${o.kind} "${o.metadata.name}"`;
     if (o.kind === 'Secret' && o.apiVersion === 'v1' && (hasEntries(o.data) || hasEntries(o.stringData))) {
@@ -288,20 +296,6 @@ function normalise(r: ReleaseRequest, output: string, { scopes, memo }: Shared):
   const clusterScopedCrds = objects.filter((o) => o.kind === 'CustomResourceDefinition' && (o.spec as { scope?: string })?.scope === 'Cluster')
     .map((o) => ({ apiVersion: o.apiVersion, kind: o.kind, metadata: { name: o.metadata.name }, spec: { group: (o.spec as { group: string }).group, scope: 'Cluster', names: { kind: (o.spec as { names: { kind: string } }).names.kind } } }));
   return { files, objects: facts.sort((a, b) => a.file.localeCompare(b.file)), clusterScopedCrds };
-}
-
-/**
- * Removes null fields, as the API server's decoder does: charts often template `key: null` for an
- * unset value, which would otherwise fail strict validation and show up as a diff in Argo CD.
- */
-function dropNulls(node: unknown): void {
-  if (Array.isArray(node)) node.forEach(dropNulls);
-  else if (node !== null && typeof node === 'object') {
-    for (const [k, v] of Object.entries(node)) {
-      if (v === null) delete (node as Record<string, unknown>)[k];
-      else dropNulls(v);
-    }
-  }
 }
 
 function hasEntries(x: unknown): boolean {

@@ -41,6 +41,30 @@ export function annotateCrd(crd: KubeObject): void {
   }
 }
 
+/**
+ * What every object of helm's output goes through before it is placed (its namespace aside): null
+ * fields dropped, and a CRD annotated for its sync. Synth's render (render.ts) and the vendored CRD
+ * memo (crd-memo.ts) share it, so that a memo made with other code is not found, never wrong.
+ */
+export function prepareUpstream(o: KubeObject): void {
+  dropNulls(o);
+  if (o.kind === 'CustomResourceDefinition') annotateCrd(o);
+}
+
+/**
+ * Removes null fields, as the API server's decoder does: charts often template `key: null` for an
+ * unset value, which would otherwise fail strict validation and show up as a diff in Argo CD.
+ */
+function dropNulls(node: unknown): void {
+  if (Array.isArray(node)) node.forEach(dropNulls);
+  else if (node !== null && typeof node === 'object') {
+    for (const [k, v] of Object.entries(node)) {
+      if (v === null) delete (node as Record<string, unknown>)[k];
+      else dropNulls(v);
+    }
+  }
+}
+
 /** One shared CRD folder: its name and files (the CRDs and a kustomization listing them). */
 export interface SharedCrdFolder {
   readonly folder: string;
