@@ -66,6 +66,7 @@ export class RenderMemo {
   private readonly parsing = new Map<string, Promise<void>>();
   private readonly printed = new Map<string, { readonly yaml: string; readonly problems: readonly SchemaProblem[] }>();
   private readonly parsers: Parser[] = [];
+  private readonly split = new Map<string, readonly string[]>();
   /** Vendored documents and prints of static CRDs (crd-memo.ts), by piece hash and print key. */
   private readonly vendoredDocuments = new Map<string, readonly unknown[]>();
   private readonly vendoredPrints = new Map<string, string>();
@@ -94,7 +95,7 @@ export class RenderMemo {
    */
   async prefetch(output: string): Promise<void> {
     if (this.parsers.length === 0) return;
-    const fresh = [...new Set(output.split(DOCUMENT_START))].filter((p) => !this.parsed.has(p) && !this.parsing.has(p) && !this.fromVendored(p));
+    const fresh = [...new Set(this.pieces(output))].filter((p) => !this.parsed.has(p) && !this.parsing.has(p) && !this.fromVendored(p));
     const shares = this.parsers.map((parser) => ({ parser, pieces: [] as string[], size: 0 }));
     for (const piece of fresh.sort((a, b) => b.length - a.length)) {
       const least = shares.reduce((a, b) => (b.size < a.size ? b : a));
@@ -107,7 +108,14 @@ export class RenderMemo {
       const done = answer.then((docs) => pieces.forEach((p, i) => Array.isArray(docs[i]) && this.parsed.set(p, docs[i])));
       pieces.forEach((p) => this.parsing.set(p, done));
     }
-    await Promise.all(output.split(DOCUMENT_START).flatMap((p) => this.parsing.get(p) ?? []));
+    await Promise.all(this.pieces(output).flatMap((p) => this.parsing.get(p) ?? []));
+  }
+
+  /** The pieces of one helm output, split once (the outputs of this run are kept until it ends). */
+  private pieces(output: string): readonly string[] {
+    let pieces = this.split.get(output);
+    if (pieces === undefined) this.split.set(output, (pieces = output.split(DOCUMENT_START)));
+    return pieces;
   }
 
   /** Starts the parser threads now, so that they are ready when the first output arrives. */
@@ -126,7 +134,7 @@ export class RenderMemo {
    */
   documents(output: string): unknown[] {
     const values: unknown[] = [];
-    for (const piece of output.split(DOCUMENT_START)) {
+    for (const piece of this.pieces(output)) {
       let known = this.parsed.get(piece) ?? (this.fromVendored(piece) ? this.parsed.get(piece) : undefined);
       if (known === undefined) {
         const docs = parsePiece(piece);
