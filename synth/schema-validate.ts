@@ -18,6 +18,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { Script } from 'node:vm';
 import Ajv, { _, type ValidateFunction } from 'ajv';
 import standaloneCode from 'ajv/dist/standalone';
 import { cacheDir } from '../config/paths';
@@ -72,22 +73,49 @@ function getAjv(): Ajv {
   return instance;
 }
 
-function loadStandalone(code: string): ValidateFunction {
+/**
+ * Runs a cached standalone validator. V8's compiled code for it is kept beside it (`.v8-<version>`),
+ * written after its first validation, when the functions it calls are compiled too: loading and
+ * first use then skip parsing and compiling (measured: all 40 validators in ~100 ms instead of
+ * 350-500 ms). V8 checks the code cache against the source and rejects a stale one.
+ */
+function loadStandalone(code: string, file: string): ValidateFunction {
   const mod: { exports: { default?: ValidateFunction } } = { exports: {} };
   const req = (id: string): unknown => (id === FORMATS_MODULE ? FORMATS : nodeRequire(id));
+  const codeCache = `${file}.v8-${process.versions.v8}`;
+  let cachedData: Buffer | undefined;
+  try {
+    cachedData = readFileSync(codeCache);
+  } catch {
+    // none yet
+  }
   // The validator is code ajv generated from our schemas (cached as a CommonJS module): running it is the point.
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval
-  const run = new Function('module', 'exports', 'require', code) as (m: typeof mod, e: typeof mod.exports, r: typeof req) => void;
-  run(mod, mod.exports, req);
+  const script = new Script(`(function (module, exports, require) {${code}\n})`, { filename: file, ...(cachedData ? { cachedData } : {}) });
+  (script.runInThisContext() as (m: typeof mod, e: typeof mod.exports, r: typeof req) => void)(mod, mod.exports, req);
   const fn = (mod.exports.default ?? mod.exports) as ValidateFunction;
   if (typeof fn !== 'function') throw new Error('bad standalone validator');
-  return fn;
+  if (cachedData !== undefined && !script.cachedDataRejected) return fn;
+  let saved = false;
+  const validate = ((data: unknown) => {
+    const valid = fn(data);
+    validate.errors = fn.errors;
+    if (!saved) {
+      saved = true;
+      try {
+        writeCacheFile(codeCache, script.createCachedData());
+      } catch {
+        // the cache is an optimisation only
+      }
+    }
+    return valid;
+  }) as ValidateFunction;
+  return validate;
 }
 
 function compile(key: string, schema: object): ValidateFunction {
   const file = path.join(getCacheDir(), `${key.replace(/[^A-Za-z0-9.-]+/g, '_')}.cjs`);
   try {
-    return loadStandalone(readFileSync(file, 'utf8'));
+    return loadStandalone(readFileSync(file, 'utf8'), file);
   } catch {
     // not cached yet (or unreadable): compile below
   }
