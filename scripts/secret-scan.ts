@@ -34,8 +34,9 @@ async function main(): Promise<number> {
   let failed = false;
   for (const { what, result } of results) {
     const dist = result.scanned.filter((p) => p.startsWith('dist/')).length;
+    const notes = [...(dist > 0 ? [`${dist} in dist/`] : []), ...(result.reused > 0 ? [`${result.reused} unchanged since an earlier scan: findings reused`] : [])];
     console.log(
-      `${what}: ${result.scanned.length} files scanned${dist > 0 ? ` (${dist} in dist/)` : ''}, ` +
+      `${what}: ${result.scanned.length} files scanned${notes.length > 0 ? ` (${notes.join('; ')})` : ''}, ` +
         `${result.skipped.length} skipped, ${result.allowed.length} allowlisted, ${result.findings.length} findings`,
     );
     if (result.findings.length > 0) {

@@ -3,7 +3,6 @@
  * the objects of the app that installs the chart, come first in its sync, and a change of layout
  * removes nothing from a running cluster.
  */
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -14,9 +13,9 @@ import type { SynthResult } from '../synth/pipeline';
 import { annotateCrd, CRD_SYNC_WAVE, effectiveEnvTree, referencedFolders } from '../synth/shared-crds';
 import { distFiles } from '../synth/synth-to-dist';
 import { tempDir } from './helpers';
+import { kubectl, kustomize } from './kustomize';
 import { renderPlatform } from './rendered';
 
-const kubectl = '/usr/bin/kubectl';
 let platform: SynthResult;
 let files: Map<string, string>;
 beforeAll(async () => {
@@ -83,7 +82,7 @@ function kindAndName(doc: string): string {
 }
 
 describe.skipIf(!existsSync(kubectl))('an app folder built as Argo CD builds it', () => {
-  it('gives kustomize exactly the app\'s objects, CRDs included', () => {
+  it('gives kustomize exactly the app\'s objects, CRDs included', async () => {
     const dist = tempDir('dist-');
     for (const [path, content] of files) {
       mkdirSync(dirname(join(dist, path)), { recursive: true });
@@ -96,8 +95,8 @@ describe.skipIf(!existsSync(kubectl))('an app folder built as Argo CD builds it'
       const root = join(dist, `all-${env}`);
       mkdirSync(root);
       writeFileSync(join(root, 'kustomization.yaml'), `resources:\n${apps.map((a) => `  - ../${env}/${a.app}/${appFiles.manifests}\n`).join('')}`);
-      const built = execFileSync(kubectl, ['kustomize', root], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }).split(/^---\n/m).map(kindAndName).sort();
-      expect(built, env).toEqual(apps.flatMap((a) => a.objects.map((o) => `${o.kind}/${o.name}`)).sort());
+      const expected = apps.flatMap((a) => a.objects.map((o) => `${o.kind}/${o.name}`)).sort();
+      await kustomize(root, (built) => expect(built.split(/^---\n/m).map(kindAndName).sort(), env).toEqual(expected));
     }
   });
 });

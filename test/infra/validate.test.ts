@@ -11,6 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { CheckMemo, contentDigest, memoKey, statDigest, toolIdentity } from '../../tools/check-memo';
 import { type Json, synthAll } from './helpers';
 
 const run = promisify(execFile);
@@ -34,6 +35,19 @@ function placeholder(type: string): unknown {
   if (type.startsWith('map') || type.startsWith('object')) return {};
   return 'placeholder';
 }
+
+/** What `terraform validate -json` prints (the fields the expectations read). */
+interface Validation {
+  readonly valid: boolean;
+  readonly diagnostics: readonly { severity: string; summary: string; detail: string; range?: { filename: string } }[];
+}
+
+const validationProblem = (v: unknown) => {
+  const out = v as Partial<Validation> | null;
+  return typeof out?.valid === 'boolean' && Array.isArray(out.diagnostics) ? undefined : 'not terraform validate output';
+};
+
+const memo = new CheckMemo({ check: 'terraform-validate' });
 
 const PROVIDER_SOURCES: Record<string, string> = { aws: 'hashicorp/aws', random: 'hashicorp/random', helm: 'hashicorp/helm', cloudflare: 'cloudflare/cloudflare' };
 
@@ -75,21 +89,35 @@ describe.skipIf(!available)(available ? 'terraform validate (offline mirror)' : 
       modules[id.replace(/-/g, '_')] = { source: `./${id}`, ...Object.fromEntries(inputs) };
     }
     fs.writeFileSync(path.join(work, 'main.tf.json'), JSON.stringify({ module: modules }));
+    // terraform's result is a function of the files it reads (the work dir), itself and the mirror:
+    // a result these expectations accepted before, for the same of all three, is reused (tools/check-memo.ts).
+    const init = ['init', '-backend=false', '-input=false', '-no-color', `-plugin-dir=${MIRROR}`];
+    const validate = ['validate', '-json', '-no-color'];
+    const key = memoKey([...init, ...validate, toolIdentity(TERRAFORM), statDigest(MIRROR), contentDigest(work)]);
     const tf = (args: string[]) => run(TERRAFORM, args, { cwd: work, env: envVars, maxBuffer: 16 * 1024 * 1024 });
-    let out: { valid: boolean; diagnostics: { severity: string; summary: string; detail: string; range?: { filename: string } }[] };
+    const expectValid = (out: Validation) => {
+      const unexpected = out.diagnostics.filter((d) => d.summary !== 'Backend configuration ignored').map((d) => `${d.severity}: ${d.summary}: ${d.detail} (${d.range?.filename ?? ''})`);
+      expect(unexpected).toEqual([]);
+      expect(out.valid).toBe(true);
+      expect(out.diagnostics.filter((d) => d.summary === 'Backend configuration ignored').map((d) => d.range?.filename.split('/')[0]).sort()).toEqual(eligible);
+    };
+    const runTerraform = async (): Promise<Validation> => {
+      try {
+        await tf(init);
+        return JSON.parse((await tf(validate)).stdout) as Validation;
+      } catch (err) {
+        const e = err as { stdout?: string; stderr?: string };
+        throw new Error(`terraform failed: ${e.stderr || e.stdout || String(err)}`, { cause: err });
+      }
+    };
     try {
-      await tf(['init', '-backend=false', '-input=false', '-no-color', `-plugin-dir=${MIRROR}`]);
-      out = JSON.parse((await tf(['validate', '-json', '-no-color'])).stdout);
-    } catch (err) {
-      const e = err as { stdout?: string; stderr?: string };
-      throw new Error(`terraform failed: ${e.stderr || e.stdout || String(err)}`, { cause: err });
+      const { reused } = await memo.reuse(key, { run: runTerraform, accept: expectValid, check: validationProblem });
+      console.info(
+        `terraform validate: ${eligible.length} stacks valid-checked (${eligible.join(', ')}); not mirrored, skipped: ${skipped.join(', ')}` +
+          (reused ? `; result reused from an identical earlier run (key ${key.slice(0, 12)})` : ''),
+      );
     } finally {
       fs.rmSync(work, { recursive: true, force: true });
     }
-    console.info(`terraform validate: ${eligible.length} stacks valid-checked (${eligible.join(', ')}); not mirrored, skipped: ${skipped.join(', ')}`);
-    const unexpected = out.diagnostics.filter((d) => d.summary !== 'Backend configuration ignored').map((d) => `${d.severity}: ${d.summary}: ${d.detail} (${d.range?.filename ?? ''})`);
-    expect(unexpected).toEqual([]);
-    expect(out.valid).toBe(true);
-    expect(out.diagnostics.filter((d) => d.summary === 'Backend configuration ignored').map((d) => d.range?.filename.split('/')[0]).sort()).toEqual(eligible);
   });
 });

@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { SECRET_SCAN_ALLOWLIST } from './allowlist';
+import { FindingsMemo } from './memo';
 import type { AllowlistEntry, ScanInput, ScanResult } from './rules';
 import { scanFiles } from './scan';
 
@@ -61,10 +62,17 @@ function repoFiles(root: string): string[] {
   return [...new Set(out.split('\0').filter(Boolean))].sort();
 }
 
-/** The whole repository (see {@link repoFiles}) with the allowlist; stale entries are reported. */
-export function scanRepo(root: string, allowlist: readonly AllowlistEntry[] = SECRET_SCAN_ALLOWLIST): Promise<ScanResult> {
+/**
+ * The whole repository (see {@link repoFiles}) with the allowlist; stale entries are reported.
+ * Files scanned before with the same content keep their findings from the memo (./memo.ts) in
+ * `memoDir`. @default memoDir tools/check-memo.ts checksDir
+ */
+export async function scanRepo(root: string, allowlist: readonly AllowlistEntry[] = SECRET_SCAN_ALLOWLIST, memoDir?: string): Promise<ScanResult> {
   const { inputs, skipped } = readScanInputs(root, repoFiles(root));
-  return scanFiles(inputs, { allowlist, unusedScope: 'all', skipped });
+  const memo = new FindingsMemo(memoDir);
+  const result = await scanFiles(inputs, { allowlist, unusedScope: 'all', skipped, memo });
+  memo.save();
+  return result;
 }
 
 /** Every file under a directory, relative, `/`-separated. */

@@ -8,7 +8,8 @@
  * A finding that is not a secret is allowlisted in {@link SECRET_SCAN_ALLOWLIST} with a reason;
  * an allowlist entry that no longer matches anything is reported too.
  *
- * Plain modules: no project imports outside this folder, the repository root is a parameter.
+ * Plain modules: no project imports outside this folder but the check memo (tools/check-memo.ts,
+ * where the repository scan keeps each file's findings); the repository root is a parameter.
  *
  * - `rules.ts`: the rules, finding / allowlist / result types, redaction
  * - `allowlist.ts`: {@link SECRET_SCAN_ALLOWLIST}
@@ -19,6 +20,7 @@
  * - `walk.ts`, `kubernetes.ts`, `terraform.ts`, `yaml-json.ts`: rules over YAML / JSON objects
  * - `scan.ts`: one file's findings, the allowlist, the findings table
  * - `files.ts`: reading files from disk, the repository and CDKTF output scans
+ * - `memo.ts`: the repository scan's findings of unchanged files, kept between scans
  */
 export { SECRET_SCAN_ALLOWLIST } from './allowlist';
 export { listFiles, readScanInputs, scanInfraOutput, scanRepo } from './files';
@@ -34,5 +36,6 @@ export {
   type SecretFinding,
   type SecretRule,
 } from './rules';
+export { FindingsMemo, scannerIdentity } from './memo';
 export { formatFindings, scanContent, scanFiles, type ScanOptions } from './scan';
 export { TOKEN_RULES } from './tokens';

@@ -61,6 +61,8 @@ export interface ScanResult {
   readonly scanned: string[];
   /** Paths not scanned, with the reason (binary, too large, missing). */
   readonly skipped: { path: string; reason: string }[];
+  /** Of the scanned paths, how many had their findings from the memo (tools/secret-scan/memo.ts), not the rules. */
+  readonly reused: number;
 }
 
 /** At most the first 4 characters (fewer for short values), then `…` and the length. */

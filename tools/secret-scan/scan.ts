@@ -3,6 +3,7 @@
  * and the findings table.
  */
 import { SECRET_SCAN_ALLOWLIST } from './allowlist';
+import type { FindingsMemo } from './memo';
 import type { AllowlistEntry, ScanInput, ScanResult, SecretFinding } from './rules';
 import { scanSourceAssignments } from './source';
 import { scanText } from './text-patterns';
@@ -39,6 +40,8 @@ export interface ScanOptions {
    */
   readonly unusedScope?: 'scanned' | 'all';
   readonly skipped?: { path: string; reason: string }[];
+  /** Findings of files scanned before, by path and content (the repository scan's). @default none: every file is scanned */
+  readonly memo?: FindingsMemo;
 }
 
 /** Scans (path, content) pairs and applies the allowlist. */
@@ -50,7 +53,8 @@ export async function scanFiles(inputs: Iterable<ScanInput>, opts: ScanOptions =
   const scanned: string[] = [];
   for (const { path, content } of inputs) {
     scanned.push(path);
-    for (const f of await scanContent(path, content)) {
+    const found = opts.memo ? opts.memo.findings(path, content, () => scanContent(path, content)) : scanContent(path, content);
+    for (const f of await found) {
       const entry = allowlist.find((e) => e.file === f.file && e.rule === f.rule);
       if (entry) {
         used.add(entry);
@@ -60,7 +64,7 @@ export async function scanFiles(inputs: Iterable<ScanInput>, opts: ScanOptions =
   }
   const scannedSet = new Set(scanned);
   const unusedAllowlist = allowlist.filter((e) => !used.has(e) && (opts.unusedScope === 'all' || scannedSet.has(e.file)));
-  return { findings, allowed, unusedAllowlist, scanned, skipped: [...(opts.skipped ?? [])] };
+  return { findings, allowed, unusedAllowlist, scanned, skipped: [...(opts.skipped ?? [])], reused: opts.memo?.reused ?? 0 };
 }
 
 /** A table of findings (file:line, rule, redacted excerpt), one per line. */
