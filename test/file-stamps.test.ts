@@ -4,8 +4,7 @@
  */
 import { readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { holds, sha256, stampOf } from '../tools/file-stamps.cjs';
 import { tempDir } from './helpers';
 
@@ -20,13 +19,15 @@ describe('file stamps', () => {
     expect(stamps).toEqual({});
   });
 
-  it('a stamp vouches for an untouched file; an edit keeping size and mtime is hashed and found', async () => {
+  it('a stamp vouches for an untouched file; an edit keeping size and mtime is hashed and found', () => {
     const file = join(tempDir(), 'f.txt');
     writeFileSync(file, 'one\n');
     // A whole second, so that setting it back below restores it exactly.
     const mtime = Math.floor(Date.now() / 1000) - 60;
     utimesSync(file, mtime, mtime);
-    await sleep(2100);
+    // Its change time is now: let the clock pass 2 s (Date only; the file system keeps real time).
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 2100 });
+    onTestFinished(() => void vi.useRealTimers());
     const stamps: Record<string, string> = {};
     const refreshed = { value: false };
     expect(holds(file, sha256('one\n'), stamps, 'f', refreshed)).toBe(true);
