@@ -10,6 +10,8 @@ import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { repoRoot } from '../config/paths';
+import { sha256 } from '../synth/chart-lock';
+import { CheckMemo, memoKey, toolIdentity } from '../tools/check-memo';
 
 /**
  * Tracked and new (not ignored) files, relative to the repository root, but not dist/ (generated,
@@ -30,6 +32,26 @@ function run(cmd: string, args: readonly string[], env: NodeJS.ProcessEnv = proc
   return { status: r.status, output: `${r.stdout}${r.stderr}` };
 }
 
+/** Where a command on PATH is, for its identity in a memo key. */
+function which(cmd: string): string {
+  const path = spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' }).stdout.trim();
+  if (path === '') throw new Error(`${cmd}: not found (apt-get install ${cmd}; .ci/run does)`);
+  return path;
+}
+
+const memo = new CheckMemo({ check: 'repo-files', keep: 8 });
+
+/**
+ * {@link run} behind the check memo (tools/check-memo.ts): the same tools on the same files give
+ * the same answer, so a warm run reads it back; `accept` (the test's assertions) runs on it either way.
+ */
+async function checked(tools: readonly string[], cmd: string, args: readonly string[], env: NodeJS.ProcessEnv, accept: (r: { status: number | null; output: string }) => void): Promise<void> {
+  const inputs = args.filter((a) => !a.startsWith('-')).map((a) => `${a} ${sha256(readFileSync(join(repoRoot, a)))}`);
+  const key = memoKey([...tools.map((t) => toolIdentity(which(t))), cmd, ...args, ...inputs]);
+  const isResult = (v: unknown) => (typeof (v as { output?: unknown } | null)?.output === 'string' ? undefined : 'not a tool result');
+  await memo.reuse(key, { run: () => run(cmd, args, env), accept, check: isResult });
+}
+
 /** Debian's groovy finds Java through JAVA_HOME; derive it from the java on PATH when unset. */
 function groovyEnv(): NodeJS.ProcessEnv {
   if (process.env.JAVA_HOME) return process.env;
@@ -44,10 +66,8 @@ describe('scripts and documents', () => {
     expect(yamlFiles).toEqual(expect.arrayContaining(['charts/jenkins/casc-sonarqube.yaml', 'charts/jenkins/casc-credentials.yaml', 'cdk8s.yaml']));
   });
 
-  it('shellcheck finds nothing in any shell script', () => {
-    const r = run('shellcheck', ['--format=gcc', ...shellScripts]);
-    expect(r.output).toBe('');
-    expect(r.status).toBe(0);
+  it('shellcheck finds nothing in any shell script', async () => {
+    await checked(['shellcheck'], 'shellcheck', ['--format=gcc', ...shellScripts], process.env, (r) => expect(r).toEqual({ status: 0, output: '' }));
   });
 
   it('every YAML file parses', () => {
@@ -55,17 +75,14 @@ describe('scripts and documents', () => {
     expect(errors).toEqual([]);
   });
 
-  it('every Groovy file parses', () => {
-    const r = run('groovy', ['test/groovy-parse.groovy', ...groovyFiles], groovyEnv());
-    expect(r.output).toBe('');
-    expect(r.status).toBe(0);
+  it('every Groovy file parses', async () => {
+    await checked(['groovy', 'java'], 'groovy', ['test/groovy-parse.groovy', ...groovyFiles], groovyEnv(), (r) => expect(r).toEqual({ status: 0, output: '' }));
   });
 
-  it('the checks fail on a broken file', () => {
-    const broken = join(repoRoot, 'test', 'fixtures', 'broken');
-    expect(run('shellcheck', [join(broken, 'unquoted.sh')]).output).toMatch(/SC2086/);
-    expect(parseAllDocuments(readFileSync(join(broken, 'unclosed.yaml'), 'utf8')).flatMap((d) => d.errors)).not.toEqual([]);
-    const groovy = run('groovy', ['test/groovy-parse.groovy', join(broken, 'unclosed.groovy')], groovyEnv());
-    expect([groovy.status, groovy.output]).toEqual([1, expect.stringMatching(/unclosed\.groovy: .*unexpected/)]);
+  it('the checks fail on a broken file', async () => {
+    const broken = join('test', 'fixtures', 'broken');
+    await checked(['shellcheck'], 'shellcheck', [join(broken, 'unquoted.sh')], process.env, (r) => expect(r.output).toMatch(/SC2086/));
+    expect(parseAllDocuments(readFileSync(join(repoRoot, broken, 'unclosed.yaml'), 'utf8')).flatMap((d) => d.errors)).not.toEqual([]);
+    await checked(['groovy', 'java'], 'groovy', ['test/groovy-parse.groovy', join(broken, 'unclosed.groovy')], groovyEnv(), (r) => expect([r.status, r.output]).toEqual([1, expect.stringMatching(/unclosed\.groovy: .*unexpected/)]));
   });
 });

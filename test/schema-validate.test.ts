@@ -1,13 +1,12 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { SchemaProblem } from '../synth/schema-problems';
 import { schemaFor, validateObject } from '../synth/schema-validate';
 import { repoRoot } from '../config/paths';
-import { sha256 } from '../synth/chart-lock';
-import { CheckMemo, contentDigest, memoKey, toolIdentity } from '../tools/check-memo';
+import { toolIdentity } from '../tools/check-memo';
 import { helm } from './helpers';
+import { expectRegenerates } from './regenerates';
 
 
 function deployment(spec: Record<string, unknown>): Record<string, unknown> {
@@ -235,30 +234,14 @@ describe('imports/schemas', () => {
   const haveShared = existsSync(path.join(shared, 'k8s-schema')) && existsSync(path.join(shared, 'crds'));
 
   // The one test that reads ../shared (README: regenerating imports); vitest lists it as skipped when it is absent.
-  // Its result is kept (tools/check-memo.ts) under everything the import reads: ../shared's schemas and
-  // CRDs, the vendored charts, the code that derives (scripts/, synth/, config/ whole), the locked
-  // packages, helm and Node; the comparison with the committed files runs on a kept result too.
   it.skipIf(!haveShared)('regenerates byte-identical files (needs ../shared; skipped without it)', async () => {
-    const committed = path.join(repoRoot, 'imports', 'schemas');
-    const digests = (dir: string) => Object.fromEntries(readdirSync(dir).sort().map((f) => [f, sha256(readFileSync(path.join(dir, f)))]));
-    const key = memoKey([
-      ...['k8s-schema', 'crds'].map((d) => contentDigest(path.join(shared, d))),
-      ...['imports/charts', 'scripts', 'synth', 'config'].map((d) => contentDigest(path.join(repoRoot, d))),
-      sha256(readFileSync(path.join(repoRoot, 'package-lock.json'))),
-      toolIdentity(helm().bin),
-      process.version,
-    ]);
-    const run = async () => {
-      const { importSchemas } = await import('../scripts/import-schemas');
-      const out = mkdtempSync(path.join(tmpdir(), 'schemas-'));
-      try {
-        await importSchemas(out);
-        return digests(out);
-      } finally {
-        rmSync(out, { recursive: true, force: true });
-      }
-    };
-    const isDigests = (v: unknown) => (typeof v === 'object' && v !== null && Object.values(v).every((d) => typeof d === 'string') ? undefined : 'not file digests');
-    await new CheckMemo({ check: 'import-schemas', keep: 2 }).reuse(key, { run, accept: (regenerated) => expect(regenerated).toEqual(digests(committed)), check: isDigests });
+    const { importSchemas } = await import('../scripts/import-schemas');
+    await expectRegenerates({
+      check: 'import-schemas',
+      inputs: [path.join(shared, 'k8s-schema'), path.join(shared, 'crds'), path.join(repoRoot, 'imports', 'charts')],
+      also: [toolIdentity(helm().bin)],
+      generate: importSchemas,
+      committed: path.join(repoRoot, 'imports', 'schemas'),
+    });
   });
 });

@@ -1,11 +1,11 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { chartValues } from '../imports/values/index';
 import { generate } from '../scripts/import-values';
 import { checkChartValues } from '../synth/values-check';
 import { repoRoot } from '../config/paths';
+import { expectRegenerates } from './regenerates';
 
 const check = (chart: string, values: unknown, allow?: { path: string; reason: string }[]) =>
   checkChartValues({ chart, version: chartValues[chart]!.version, values, allow, where: 'prod/app' });
@@ -108,23 +108,7 @@ describe('seed values regression', () => {
 
 describe('generator', () => {
   it('is deterministic and matches the committed imports/values', async () => {
-    const a = mkdtempSync(join(tmpdir(), 'values-a-'));
-    const b = mkdtempSync(join(tmpdir(), 'values-b-'));
-    try {
-      await generate(join(repoRoot, 'imports/charts'), a);
-      await generate(join(repoRoot, 'imports/charts'), b);
-      const committed = join(repoRoot, 'imports/values');
-      const files = readdirSync(committed).sort();
-      expect(readdirSync(a).sort()).toEqual(files);
-      expect(readdirSync(b).sort()).toEqual(files);
-      for (const f of files) {
-        const want = readFileSync(join(committed, f));
-        expect(readFileSync(join(a, f)).equals(want), f).toBe(true);
-        expect(readFileSync(join(b, f)).equals(want), f).toBe(true);
-      }
-    } finally {
-      rmSync(a, { recursive: true, force: true });
-      rmSync(b, { recursive: true, force: true });
-    }
+    const charts = join(repoRoot, 'imports/charts');
+    await expectRegenerates({ check: 'import-values', inputs: [charts], generate: (out) => generate(charts, out), committed: join(repoRoot, 'imports/values'), times: 2 });
   });
 });
