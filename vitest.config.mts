@@ -11,6 +11,7 @@ export default defineConfig({
     pool: 'forks',
     // Two workers even on two cores: many tests wait on helm, kubectl, terraform, git or bash.
     maxWorkers: 2,
+    setupFiles: ['test/setup.ts'],
     // Transformed modules kept on disk between runs (node_modules/.experimental-vitest-cache), keyed by
     // file content and configuration: a warm run does not transform the TypeScript again.
     experimental: { fsModuleCache: true },

@@ -1,4 +1,5 @@
-import { ApiObject, JsonPatch, Testing } from 'cdk8s';
+import { ApiObject, Chart, JsonPatch } from 'cdk8s';
+import { testApp } from './helpers';
 import { k8s } from 'cdk8s-plus-28';
 import { describe, expect, it } from 'vitest';
 import { SecretStore } from '../imports/external-secrets-secretstore-external-secrets.io';
@@ -6,8 +7,8 @@ import { restoreDroppedFields } from '../synth/dropped-fields';
 import type { KubeObject } from '../synth/kube-object';
 
 /** A chart with `build`'s objects, and what restoreDroppedFields makes of its toJson(). */
-function check(build: (chart: ReturnType<typeof Testing.chart>) => void): { restored: string[]; objects: KubeObject[] } {
-  const chart = Testing.chart();
+function check(build: (chart: Chart) => void): { restored: string[]; objects: KubeObject[] } {
+  const chart = new Chart(testApp(), 'test');
   build(chart);
   const objects = chart.toJson() as KubeObject[];
   return { restored: restoreDroppedFields(chart, objects), objects };

@@ -1,4 +1,5 @@
 import { Testing } from 'cdk8s';
+import { testApp } from './helpers';
 import { describe, expect, it } from 'vitest';
 import { AddonChart } from '../charts/lib/addon-chart';
 import { AlbIngress } from '../charts/lib/alb-ingress';
@@ -11,7 +12,7 @@ import type { AppName } from '../config/contract';
 import { loadEnvironment } from '../config/environments';
 
 function chart(app: AppName = 'django', env = 'prod'): AddonChart {
-  return new AddonChart(Testing.app(), { env: loadEnvironment(env), app });
+  return new AddonChart(testApp(), { env: loadEnvironment(env), app });
 }
 const byKind = (c: AddonChart, kind: string) => Testing.synth(c).filter((o) => o.kind === kind);
 
@@ -27,7 +28,7 @@ describe('AddonChart', () => {
 
 describe('AddonChart imageUpdater', () => {
   const make = (imageUpdater: ConstructorParameters<typeof AddonChart>[1]['imageUpdater']) =>
-    new AddonChart(Testing.app(), { env: loadEnvironment('dev'), app: 'django', imageUpdater });
+    new AddonChart(testApp(), { env: loadEnvironment('dev'), app: 'django', imageUpdater });
   const valid = { imageList: 'django=111111111111.dkr.ecr.us-east-1.amazonaws.com/django-todo', annotations: { 'django.update-strategy': 'newest-build' } };
 
   it('accepts a well-formed image list and annotations', () => {
@@ -167,7 +168,7 @@ describe('UpstreamChart', () => {
   it('needs the app\'s namespace in inflate mode (Argo CD templates into the destination namespace)', () => {
     const prod = loadEnvironment('prod');
     const env = { ...prod, apps: { ...prod.apps, 'external-secrets': { enabled: true, chartMode: 'inflate' as const } } };
-    const chartFor = () => new AddonChart(Testing.app(), { env, app: 'external-secrets' });
+    const chartFor = () => new AddonChart(testApp(), { env, app: 'external-secrets' });
     expect(() => new UpstreamChart(chartFor(), 'C', { chart: 'external-secrets', release: 'r', namespace: 'other', values: {} })).toThrow(
       'prod/external-secrets: chart external-secrets: inflate mode needs the release namespace "other" to be the app\'s namespace "external-secrets"',
     );

@@ -1,4 +1,5 @@
 import { Testing } from 'cdk8s';
+import { testApp } from './helpers';
 import { describe, expect, it } from 'vitest';
 import { AddonChart } from '../charts/lib/addon-chart';
 import { AlertRules, type AlertRule } from '../charts/lib/alert-rules';
@@ -6,7 +7,7 @@ import { GrafanaDashboard } from '../charts/lib/grafana-dashboard';
 import { loadEnvironment } from '../config/environments';
 import { monitoringStack } from '../config/monitoring';
 
-const chart = () => new AddonChart(Testing.app(), { env: loadEnvironment('dev'), app: 'django' });
+const chart = () => new AddonChart(testApp(), { env: loadEnvironment('dev'), app: 'django' });
 const rule: AlertRule = { alert: 'AppDown', expr: 'up == 0', for: '5m', severity: 'critical', summary: 's', description: 'd' };
 
 describe('AlertRules', () => {

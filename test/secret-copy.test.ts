@@ -1,5 +1,6 @@
 /** SecretCopy: a Secret of another app's namespace, copied by External Secrets' Kubernetes provider. */
 import { Testing } from 'cdk8s';
+import { testApp } from './helpers';
 import { describe, expect, it } from 'vitest';
 import { AddonChart } from '../charts/lib/addon-chart';
 import { SecretCopy } from '../charts/lib/secret-copy';
@@ -8,7 +9,7 @@ import { loadEnvironment } from '../config/environments';
 import { syncFacts } from '../synth/sync-facts';
 import type { KubeObject } from '../synth/kube-object';
 
-const chart = (app: AppName = 'fluent') => new AddonChart(Testing.app(), { env: loadEnvironment('prod'), app });
+const chart = (app: AppName = 'fluent') => new AddonChart(testApp(), { env: loadEnvironment('prod'), app });
 const props = { from: 'eck-stack', secret: 'ca-source', keys: ['tls.crt', 'ca.crt'], serviceAccount: 'ca-reader', name: 'ca' } as const;
 
 describe('SecretCopy', () => {

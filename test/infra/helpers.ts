@@ -9,24 +9,34 @@ export const FIXTURE_DIST = path.join('test', 'infra', 'fixtures', 'dist');
 export type Json = Record<string, any>;
 
 export interface Synthesized {
-  readonly outdir: string;
+  /** Every file written, by path relative to the output folder (removed once read). */
+  readonly files: ReadonlyMap<string, Buffer>;
   readonly stacks: Readonly<Record<string, Json>>;
 }
 
 let cached: Synthesized | undefined;
 
-/** The whole app (every environment), synthesized once per test file. */
+/** The whole app (every environment), synthesized once per vitest worker (its files share modules: `isolate: false`). */
 export function synthAll(): Synthesized {
   if (cached) return cached;
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'infra-synth-'));
-  const { app } = buildApp({ distRoot: FIXTURE_DIST, outdir });
-  app.synth();
-  const stacks: Record<string, Json> = {};
-  for (const id of fs.readdirSync(path.join(outdir, 'stacks')).sort()) {
-    stacks[id] = JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', id, 'cdk.tf.json'), 'utf8'));
+  try {
+    const { app } = buildApp({ distRoot: FIXTURE_DIST, outdir });
+    app.synth();
+    const files = new Map<string, Buffer>();
+    for (const rel of fs.readdirSync(outdir, { recursive: true, encoding: 'utf8' }).sort()) {
+      if (fs.statSync(path.join(outdir, rel)).isFile()) files.set(rel.split(path.sep).join('/'), fs.readFileSync(path.join(outdir, rel)));
+    }
+    const stacks: Record<string, Json> = {};
+    for (const [rel, bytes] of files) {
+      const m = /^stacks\/([^/]+)\/cdk\.tf\.json$/.exec(rel);
+      if (m) stacks[m[1]!] = JSON.parse(bytes.toString('utf8'));
+    }
+    cached = { files, stacks };
+    return cached;
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
   }
-  cached = { outdir, stacks };
-  return cached;
 }
 
 export function stack(id: string): Json {

@@ -10,6 +10,7 @@ import { environmentNames, loadEnvironment } from '../../config/environments';
 import { stackKindsOf } from '../../infra/common';
 import { BootstrapStack } from '../../infra/stacks/bootstrap';
 import { FIXTURE_DIST, synthAll } from './helpers';
+import { tempDir } from '../helpers';
 
 function readTree(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
@@ -23,8 +24,7 @@ function readTree(dir: string): Record<string, string> {
 
 describe('infra synth', () => {
   it('is deterministic and has no absolute paths or timestamps', () => {
-    const first = synthAll().outdir;
-    const second = fs.mkdtempSync(path.join(os.tmpdir(), 'infra-synth-b-'));
+    const second = tempDir('infra-synth-b-');
     const { app } = buildApp({ distRoot: FIXTURE_DIST, outdir: second });
     app.synth();
     const envs = environmentNames.map((name) => loadEnvironment(name));
@@ -33,7 +33,7 @@ describe('infra synth', () => {
     // Files: manifest.json, each stack's cdk.tf.json, and the four assets of each bootstrap stack.
     const files = 1 + count + 4 * envs.filter((env) => env.hub === undefined).length;
     expect(describeSynth(app, path.dirname(second))).toBe(`${count} stacks (${list}), ${files} files written to ${path.basename(second)}/ (manifest.json, stacks/<stack>/)`);
-    const a = readTree(first);
+    const a = Object.fromEntries([...synthAll().files].map(([rel, bytes]) => [rel, bytes.toString('base64')]));
     const b = readTree(second);
     expect(Object.keys(b).sort()).toEqual(Object.keys(a).sort());
     for (const file of Object.keys(a)) expect(b[file], file).toBe(a[file]);
@@ -47,17 +47,17 @@ describe('infra synth', () => {
   });
 
   it('fails with the missing file named when the dist tree is absent', () => {
-    const app = Testing.app();
+    const app = Testing.app({ outdir: tempDir('cdktf-out-') });
     expect(() => new BootstrapStack(app, loadEnvironment('dev'), { distRoot: 'test/infra/fixtures/no-such-dist' })).toThrow(
       /missing Argo CD values file test\/infra\/fixtures\/no-such-dist\/dev\/argocd\/values\/argo-cd\.yaml/,
     );
   });
 
   it('fails with the missing ApplicationSet named', () => {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'infra-dist-'));
+    const root = tempDir('infra-dist-');
     fs.mkdirSync(path.join(root, 'dev', 'argocd', 'values'), { recursive: true });
     fs.writeFileSync(path.join(root, 'dev', 'argocd', 'values', 'argo-cd.yaml'), 'global: {}\n');
-    const app = Testing.app();
+    const app = Testing.app({ outdir: tempDir('cdktf-out-') });
     expect(() => new BootstrapStack(app, loadEnvironment('dev'), { distRoot: root })).toThrow(
       /missing ApplicationSet manifest .*dev\/argocd\/manifests\/applicationset-platform\.yaml/,
     );
