@@ -15,12 +15,13 @@ import { mkdirSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { ReleaseRequest } from '../charts/lib/upstream-chart';
-import { readCacheFile, removeDeadTemporaries, writeCacheFile } from './cache-file';
+import { removeDeadTemporaries, writeCacheFile } from './cache-file';
 import { verifiedChart, type ChartLock, sha256 } from './chart-lock';
 import type { Helm } from './helm';
 import { helmArgs, helmInputKey, type HelmOutputs, limiter, renderHelm } from './helm-runs';
 import { factsOf, fileName, type KindScopes, type ObjectFacts } from './objects';
 import { readCrdMemo } from './crd-memo';
+import { type CacheEntry, pruneRenderCache, readEntry, remember } from './render-cache';
 import { RenderMemo } from './render-memo';
 import { prepareUpstream } from './shared-crds';
 import type { KubeObject } from './kube-object';
@@ -53,13 +54,6 @@ export interface RenderContext {
   readonly warn?: (line: string) => void;
 }
 
-interface CacheEntry {
-  readonly files: Record<string, string>;
-  readonly objects: ObjectFacts[];
-  /** Scopes of the custom kinds the release defines (so a warm synth knows them too). */
-  readonly clusterScopedCrds: KubeObject[];
-}
-
 export function renderKey(r: ReleaseRequest, chartDigest: string, helmIdentity: string, codeVersion: string): string {
   return sha256(
     JSON.stringify({
@@ -74,51 +68,6 @@ export function renderKey(r: ReleaseRequest, chartDigest: string, helmIdentity: 
       codeVersion,
     }),
   );
-}
-
-function entryProblem(value: unknown): string | undefined {
-  const e = value as Partial<CacheEntry> | null;
-  if (typeof e?.files !== 'object' || e.files === null || !Array.isArray(e.objects) || !Array.isArray(e.clusterScopedCrds)) return 'not a render cache entry';
-  return undefined;
-}
-
-/**
- * Render cache entries read or written in this process, by path, with the file's size and mtime
- * when it was read: a process that synthesizes many times (the tests, the bench) parses each entry
- * once, and a file changed since (rewritten, damaged) is read again. Entries are frozen: shared.
- */
-const entriesRead = new Map<string, { readonly stamp: string; readonly entry: CacheEntry }>();
-const ENTRIES_MAX = 500;
-
-function stampOf(path: string): string | undefined {
-  try {
-    const st = statSync(path);
-    return `${st.size}:${st.mtimeMs}`;
-  } catch {
-    return undefined;
-  }
-}
-
-function remember(path: string, entry: CacheEntry): CacheEntry {
-  const stamp = stampOf(path);
-  if (stamp === undefined) return entry;
-  if (entriesRead.size >= ENTRIES_MAX) entriesRead.delete(entriesRead.keys().next().value!);
-  deepFreeze(entry);
-  entriesRead.set(path, { stamp, entry });
-  return entry;
-}
-
-function readEntry(path: string, r: ReleaseRequest, warn: (line: string) => void): CacheEntry | undefined {
-  const known = entriesRead.get(path);
-  if (known !== undefined && known.stamp === stampOf(path)) return known.entry;
-  const entry = readCacheFile<CacheEntry>(path, `render cache entry of ${r.env}/${r.app}`, entryProblem, warn);
-  return entry && remember(path, entry);
-}
-
-function deepFreeze(value: unknown): void {
-  if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return;
-  Object.freeze(value);
-  for (const v of Object.values(value)) deepFreeze(v);
 }
 
 interface Miss {
@@ -198,6 +147,7 @@ export async function renderReleases(requests: readonly ReleaseRequest[], ctx: R
   const failed = await Promise.all(run.map((job) => job().then(() => undefined, (e: unknown) => (e instanceof Error ? e : new Error(String(e)))))).finally(() => shared.memo.close());
   const problems = failed.flatMap((e) => (e === undefined ? [] : e instanceof SynthError ? e.problems : [e.message]));
   if (problems.length > 0) throw new SynthError(problems);
+  if (total > 0) pruneRenderCache(entriesDir, new Set(results.map((x) => join(entriesDir, `${x.key}.json`))));
   return results;
 }
 

@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
@@ -9,6 +9,7 @@ import { KindScopes } from '../synth/objects';
 import { SynthError } from '../synth/problems';
 import { limiter } from '../synth/helm-runs';
 import { renderReleases, type RenderContext } from '../synth/render';
+import { pruneRenderCache } from '../synth/render-cache';
 import { vendorCharts } from '../tools/vendor';
 import { helm, tempDir } from './helpers';
 
@@ -198,6 +199,33 @@ describe('rendering', () => {
     expect(second!.files).toEqual(first!.files);
     const [third] = await renderReleases([request({ replicas: 4 })], ctx);
     expect(third!.cached).toBe(false);
+  });
+
+  it('keeps the cache bounded: a read marks an entry used, and the entries used longest ago go first, never one of this run', async () => {
+    const ctx = context(await vendored());
+    const [used] = await renderReleases([request({ replicas: 2 })], ctx);
+    const dir = join(ctx.cacheDir, 'renders');
+    const entry = join(dir, `${used!.key}.json`);
+    const size = statSync(entry).size;
+    // Five older entries of the same size, used 5..1 hours ago; the rendered one is then read (used now).
+    const old = [5, 4, 3, 2, 1].map((hours) => {
+      const path = join(dir, `old-${hours}.json`);
+      copyFileSync(entry, path);
+      const t = new Date(Date.now() - hours * 3600_000);
+      utimesSync(path, t, t);
+      return path;
+    });
+    utimesSync(entry, new Date(0), new Date(0));
+    expect((await renderReleases([request({ replicas: 2 })], ctx))[0]!.cached).toBe(true);
+    expect(statSync(entry).mtimeMs).toBeGreaterThan(Date.now() - 60_000);
+    // Room for four entries: down to three (three quarters), the three used longest ago deleted.
+    expect(pruneRenderCache(dir, new Set(), 4 * size)).toBe(3);
+    expect(readdirSync(dir).sort()).toEqual([`${used!.key}.json`, 'old-1.json', 'old-2.json']);
+    // What this run uses stays, however old and however full the folder.
+    utimesSync(entry, new Date(0), new Date(0));
+    expect(pruneRenderCache(dir, new Set([entry]), 1)).toBe(2);
+    expect(readdirSync(dir)).toEqual([`${used!.key}.json`]);
+    expect(old.every((p) => !existsSync(p))).toBe(true);
   });
 
   it('discards a damaged cache entry with a warning naming the file, and renders again', async () => {
