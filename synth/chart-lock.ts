@@ -66,3 +66,28 @@ export function readTgz(buf: Buffer): Promise<Map<string, Buffer>> {
     p.end(buf);
   });
 }
+
+/**
+ * Where a path of a chart archive belongs: the folder of its chart (`<chart>`, or a subchart's
+ * `<chart>/charts/<sub>`, nested as deep as it goes) and the path inside that chart.
+ */
+export function chartPathOf(path: string): { readonly dir: string; readonly rest: string } {
+  const dir = /^[^/]+(?:\/charts\/[^/]+(?=\/))*/.exec(path)![0];
+  return { dir, rest: path.slice(dir.length + 1) };
+}
+
+/**
+ * Every file of a chart archive, path -> bytes, with packed subcharts (`charts/<sub>.tgz`) unpacked
+ * under the names helm gives their files (`<chart>/charts/<sub>/...`), the archives themselves left out.
+ */
+export async function chartFiles(archive: Buffer): Promise<Map<string, Buffer>> {
+  const files = new Map<string, Buffer>();
+  const entries = [...(await readTgz(archive))];
+  for (let i = 0; i < entries.length; i++) {
+    const [path, bytes] = entries[i]!;
+    const { dir, rest } = chartPathOf(path);
+    if (/^charts\/[^/]+\.tgz$/.test(rest)) for (const [inner, b] of await readTgz(bytes)) entries.push([`${dir}/charts/${inner}`, b]);
+    else files.set(path, bytes);
+  }
+  return files;
+}

@@ -7,7 +7,8 @@
  *
  * It reads what templates call, not what they do: a call in a branch that is never taken counts.
  */
-import { readTgz } from './chart-lock';
+import { chartFiles, chartPathOf } from './chart-lock';
+import { DOCUMENT_START } from './render-memo';
 import { templateBodies, type TemplateBody } from './template-actions';
 
 /**
@@ -44,21 +45,30 @@ interface ChartBodies {
   readonly texts: TemplateBody;
   /** CRD files, which helm prints as they are. */
   readonly crds: Set<string>;
+  /** Template files that define named templates (any file may: helm shares them all). */
+  readonly definers: Set<string>;
+  /** Template files some template includes by name. */
+  readonly included: Set<string>;
 }
 
 export interface Randomness {
   /** The `# Source:` names of documents that may differ between two renders of the same input. */
   unrepeatable(output: string): string[];
+  /**
+   * The template files a render of these documents needs: theirs, every file that defines a named
+   * template, every file a template includes by name. The others can be emptied (reduced-chart.ts):
+   * what these documents print does not change, as nothing else reaches them.
+   */
+  needed(sources: readonly string[]): ReadonlySet<string>;
 }
 
-const CHART_DIR = /^[^/]+(?:\/charts\/[^/]+)*/;
 const archives = new Map<string, Promise<ChartBodies>>();
 
 /** What one release's output may print differently each time: the chart's analysis plus the values it gets. */
 export async function releaseRandomness(archive: { path: string; sha256: string }, read: () => Buffer, values: unknown): Promise<Randomness> {
   let chart = archives.get(archive.sha256);
-  if (chart === undefined) archives.set(archive.sha256, (chart = readTgz(read()).then(lexChart)));
-  const { files, defines, texts, crds } = await chart;
+  if (chart === undefined) archives.set(archive.sha256, (chart = chartFiles(read()).then(lexChart)));
+  const { files, defines, texts, crds, definers, included } = await chart;
   const tpl = emptyBody();
   merge(tpl, texts);
   for (const s of strings(values)) merge(tpl, templateBodies(s).file);
@@ -67,6 +77,7 @@ export async function releaseRandomness(archive: { path: string; sha256: string 
   const safe = new Set([...crds, ...[...files].filter(([, b]) => !bad.has(b)).map(([name]) => name)]);
   return {
     unrepeatable: (output) => [...output.matchAll(/^# Source: (.+)$/gm)].map((m) => m[1]!).filter((name) => leaks || !safe.has(name)),
+    needed: (sources) => new Set([...sources, ...definers, ...included]),
   };
 }
 
@@ -75,23 +86,30 @@ async function lexChart(archive: Map<string, Buffer>): Promise<ChartBodies> {
   const defines = new Map<string, TemplateBody>();
   const texts = emptyBody();
   const crds = new Set<string>();
-  const entries = [...archive];
-  for (let i = 0; i < entries.length; i++) {
-    const [path, bytes] = entries[i]!;
-    const dir = CHART_DIR.exec(path)![0];
-    const rest = path.slice(dir.length + 1);
-    if (/^charts\/[^/]+\.tgz$/.test(rest)) {
-      // A packed subchart: helm names its templates after the subchart's own folder.
-      for (const [inner, b] of await readTgz(bytes)) entries.push([`${dir}/charts/${inner}`, b]);
-    } else if (rest.startsWith('templates/')) {
+  const definers = new Set<string>();
+  const included = new Set<string>();
+  for (const [path, bytes] of archive) {
+    const { dir, rest } = chartPathOf(path);
+    if (rest.startsWith('templates/')) {
       // `include (print $.Template.BasePath "/x.yaml")` names a file of the including chart.
       const { file, defines: own } = templateBodies(bytes.toString('utf8'), `${dir}/templates/`);
       files.set(path, file);
+      if (own.size > 0) definers.add(path);
+      for (const body of [file, ...own.values()]) body.files.forEach((f) => included.add(f));
       for (const [name, body] of own) merge(defines.get(name) ?? defines.set(name, emptyBody()).get(name)!, body);
     } else if (rest.startsWith('crds/')) crds.add(path);
     else merge(texts, templateBodies(bytes.toString('utf8')).file);
   }
-  return { files, defines, texts, crds };
+  return { files, defines, texts, crds, definers, included };
+}
+
+/**
+ * The documents of helm's output printed from these sources, as output text (a piece without a
+ * `# Source:` line continues the file of the piece before it).
+ */
+export function sourcePieces(output: string, sources: ReadonlySet<string>): string {
+  let source = '';
+  return output.split(DOCUMENT_START).filter((piece) => sources.has((source = /^# Source: (.+)$/m.exec(piece)?.[1] ?? source))).join('');
 }
 
 /** Every body that can reach an unrepeatable function (a fixpoint over calls, includes and tpl). */

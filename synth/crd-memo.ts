@@ -13,7 +13,7 @@ import { existsSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { readInput } from '../config/repo-files';
-import { readTgz, sha256 } from './chart-lock';
+import { chartFiles, chartPathOf, sha256 } from './chart-lock';
 import type { KubeObject } from './kube-object';
 import { toYaml } from './objects';
 import { DOCUMENT_START, parsePiece, printKey, YAML_IDENTITY } from './render-memo';
@@ -45,13 +45,8 @@ export function crdMemoPath(chartPath: string): string {
 /** A chart archive's CRD files as helm names them (`<chart>/crds/x.yaml`, `<chart>/charts/<sub>/crds/x.yaml`), packed subcharts included. */
 export async function staticCrdFiles(archive: Buffer): Promise<Map<string, string>> {
   const crds = new Map<string, string>();
-  const entries = [...(await readTgz(archive))];
-  for (let i = 0; i < entries.length; i++) {
-    const [path, bytes] = entries[i]!;
-    const dir = /^[^/]+(?:\/charts\/[^/]+)*/.exec(path)![0];
-    const rest = path.slice(dir.length + 1);
-    if (/^charts\/[^/]+\.tgz$/.test(rest)) for (const [inner, b] of await readTgz(bytes)) entries.push([`${dir}/charts/${inner}`, b]);
-    else if (/^crds\/[^/]+\.(?:ya?ml|json)$/.test(rest)) crds.set(path, bytes.toString('utf8'));
+  for (const [path, bytes] of await chartFiles(archive)) {
+    if (/^crds\/[^/]+\.(?:ya?ml|json)$/.test(chartPathOf(path).rest)) crds.set(path, bytes.toString('utf8'));
   }
   return crds;
 }

@@ -1,7 +1,8 @@
 /**
  * The helm runs of render.ts: the flags, which requests can share a run (same helm input), and a
  * run that renders once, and a second time when its output holds a document of a template that
- * can call an unrepeatable function (chart-randomness.ts), so that render.ts can compare the two.
+ * can call an unrepeatable function (chart-randomness.ts), so that render.ts can compare the two:
+ * the second time a copy of the chart with only the templates those documents need.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { readInput } from '../config/repo-files';
@@ -11,6 +12,7 @@ import { tempNameOf } from './cache-file';
 import { sha256 } from './chart-lock';
 import { releaseRandomness } from './chart-randomness';
 import { type Helm, runHelm } from './helm';
+import { writeReducedChart } from './reduced-chart';
 import { SynthError } from './problems';
 
 /** Kubernetes version charts are templated for, whatever the machine. */
@@ -41,7 +43,10 @@ export function helmInputKey(r: ReleaseRequest, chartDigest: string): string {
 /** Helm's output once, and a second time when the first holds a document that may differ. */
 export interface HelmOutputs {
   readonly first: string;
+  /** A render of a copy of the chart with only the templates those documents need (reduced-chart.ts). */
   readonly second?: string;
+  /** The `# Source:` names of the documents that may differ: what the two renders are compared on. */
+  readonly compared?: ReadonlySet<string>;
 }
 
 /** Helm's output for requests that share one input: once, and again when it holds a document that may differ. */
@@ -53,13 +58,18 @@ export async function renderHelm(requests: readonly ReleaseRequest[], chart: { p
   const valuesFile = tempNameOf(join(tmpDir, `values-${r.env}-${r.app}`));
   writeFileSync(valuesFile, JSON.stringify(r.values));
   const args = helmArgs(r, chart.path, valuesFile);
+  const reduced = tempNameOf(join(tmpDir, `chart-${r.env}-${r.app}`));
   try {
     const [first, randomness] = await Promise.all([gate(() => runHelm(helm, args)), releaseRandomness(chart, () => readInput(chart.path), r.values)]);
-    return randomness.unrepeatable(first).length === 0 ? { first } : { first, second: await gate(() => runHelm(helm, args), true) };
+    const compared = new Set(randomness.unrepeatable(first));
+    if (compared.size === 0) return { first };
+    const copy = await writeReducedChart(readInput(chart.path), randomness.needed([...compared]), reduced);
+    return { first, second: await gate(() => runHelm(helm, helmArgs(r, copy, valuesFile)), true), compared };
   } catch (e) {
     throw new SynthError(requests.map((q) => `${q.env}/${q.app}: ${q.chart}@${q.version}: ${(e as Error).message}`));
   } finally {
     rmSync(valuesFile, { force: true });
+    rmSync(reduced, { recursive: true, force: true });
   }
 }
 

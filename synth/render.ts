@@ -18,6 +18,7 @@ import type { ReleaseRequest } from '../charts/lib/upstream-chart';
 import { removeDeadTemporaries, writeCacheFile } from './cache-file';
 import { verifiedChart, type ChartLock, sha256 } from './chart-lock';
 import type { Helm } from './helm';
+import { sourcePieces } from './chart-randomness';
 import { helmArgs, helmInputKey, type HelmOutputs, limiter, renderHelm } from './helm-runs';
 import { factsOf, fileName, type KindScopes, type ObjectFacts } from './objects';
 import { readCrdMemo } from './crd-memo';
@@ -157,15 +158,18 @@ interface Shared {
   readonly memo: RenderMemo;
 }
 
-/** The cache entry of one request from helm's output; two outputs must agree on what the request keeps. */
-function normaliseOutputs(r: ReleaseRequest, { first, second }: HelmOutputs, shared: Shared): CacheEntry {
+/**
+ * The cache entry of one request from helm's output; two outputs must agree on what the request
+ * keeps of the documents compared (the second render printed only those and what they need).
+ */
+function normaliseOutputs(r: ReleaseRequest, { first, second, compared }: HelmOutputs, shared: Shared): CacheEntry {
   const where = `${r.env}/${r.app}: ${r.chart}@${r.version}`;
   const entry = normalise(r, first, shared);
-  if (second !== undefined && first !== second) {
+  if (second !== undefined && compared !== undefined) {
     // Random values in objects the request excludes or patches away are fine; compare what is kept.
-    const other = normalise(r, second, shared);
-    const a = Object.entries(entry.files).map(([f, c]) => `# ${f}\n${c}`).join('');
-    const b = Object.entries(other.files).map(([f, c]) => `# ${f}\n${c}`).join('');
+    const kept = (output: string) => normalise(r, sourcePieces(output, compared), shared, { partial: true }).files;
+    const a = Object.entries(kept(first)).map(([f, c]) => `# ${f}\n${c}`).join('');
+    const b = Object.entries(kept(second)).map(([f, c]) => `# ${f}\n${c}`).join('');
     if (a !== b) {
       throw new SynthError([`${where}: two renders of the same input differ (${firstDifference(a, b)}); the chart generates a random value: configure it from an existing Secret`]);
     }
@@ -180,8 +184,11 @@ function firstDifference(a: string, b: string): string {
   return `first at line ${i + 1}: ${JSON.stringify((la[i] ?? '').trim().slice(0, 80))}`;
 }
 
-/** Parses helm output into objects and applies the request's patches and exclusions. */
-function parseRendered(r: ReleaseRequest, output: string, memo: RenderMemo): KubeObject[] {
+/**
+ * Parses helm output into objects and applies the request's patches and exclusions; `partial`: the
+ * output holds some documents only, so a patch or exclusion may find no target.
+ */
+function parseRendered(r: ReleaseRequest, output: string, memo: RenderMemo, partial: boolean): KubeObject[] {
   const where = `${r.env}/${r.app}: ${r.chart}@${r.version}`;
   const objects: KubeObject[] = [];
   let documents: unknown[];
@@ -198,10 +205,11 @@ function parseRendered(r: ReleaseRequest, output: string, memo: RenderMemo): Kub
   }
   const kept = objects.filter((o) => !r.exclude.some((s) => s.kind === o.kind && s.name === o.metadata?.name && (s.namespace === undefined || s.namespace === o.metadata?.namespace)));
   for (const s of r.exclude) {
-    if (!objects.some((o) => o.kind === s.kind && o.metadata?.name === s.name)) throw new SynthError([`${where}: exclude ${s.kind}/${s.name} matches no rendered object`]);
+    if (!partial && !objects.some((o) => o.kind === s.kind && o.metadata?.name === s.name)) throw new SynthError([`${where}: exclude ${s.kind}/${s.name} matches no rendered object`]);
   }
   for (const p of r.patches) {
     const i = kept.findIndex((o) => o.kind === p.target.kind && o.metadata?.name === p.target.name && (p.target.namespace === undefined || p.target.namespace === (o.metadata.namespace ?? r.namespace)));
+    if (i < 0 && partial) continue;
     if (i < 0) throw new SynthError([`${where}: patch target ${p.target.kind}/${p.target.name} matches no rendered object`]);
     try {
       kept[i] = JsonPatch.apply(kept[i], ...p.ops.map(toCdk8sPatch)) as KubeObject;
@@ -217,9 +225,9 @@ function toCdk8sPatch(op: ReleaseRequest['patches'][number]['ops'][number]): Jso
   return op.op === 'add' ? JsonPatch.add(op.path, op.value) : JsonPatch.replace(op.path, op.value);
 }
 
-function normalise(r: ReleaseRequest, output: string, { scopes, memo }: Shared): CacheEntry {
+function normalise(r: ReleaseRequest, output: string, { scopes, memo }: Shared, { partial = false } = {}): CacheEntry {
   const where = `${r.env}/${r.app}: ${r.chart}@${r.version}`;
-  const objects = parseRendered(r, output, memo);
+  const objects = parseRendered(r, output, memo, partial);
   objects.forEach((o) => scopes.learn(o));
   const problems: string[] = [];
   const files: Record<string, string> = {};

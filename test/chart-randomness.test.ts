@@ -4,9 +4,12 @@ import { create } from 'tar';
 import { describe, expect, it } from 'vitest';
 import { chartsDir } from '../config/paths';
 import { readLock, readTgz, sha256 } from '../synth/chart-lock';
-import { releaseRandomness } from '../synth/chart-randomness';
+import { releaseRandomness, sourcePieces } from '../synth/chart-randomness';
+import { runHelm } from '../synth/helm';
+import { helmArgs } from '../synth/helm-runs';
+import { writeReducedChart } from '../synth/reduced-chart';
 import { templateBodies } from '../synth/template-actions';
-import { tempDir } from './helpers';
+import { helm, tempDir } from './helpers';
 
 /** A vendored chart (imports/charts/) by name, at its locked version. */
 function vendored(name: string): { path: string; sha256: string } {
@@ -25,8 +28,8 @@ function randomness(chart: { path: string; sha256: string }, values: unknown = {
 /** A helm output made of one document per template file named. */
 const output = (...sources: string[]) => sources.map((s) => `---\n# Source: ${s}\nkind: ConfigMap\n`).join('');
 
-/** Packs template files into a chart archive `demo` in a temp dir. */
-function packChart(templates: Record<string, string>): { path: string; sha256: string } {
+/** Packs files (templates, packed subcharts) into a chart archive `demo` in a temp dir. */
+function packChart(templates: Record<string, string | Buffer>): { path: string; sha256: string } {
   const dir = tempDir('chart-');
   const files = { 'Chart.yaml': 'apiVersion: v2\nname: demo\nversion: 1.0.0\n', 'values.yaml': '{}\n', ...templates };
   for (const [name, text] of Object.entries(files)) {
@@ -108,5 +111,55 @@ describe('chart randomness', () => {
       'templates/b.yaml': '{{- $d := dict }}{{- $_ := set $d "x" 1 }}x: {{ $d.x }}',
     });
     expect((await randomness(contained)).unrepeatable(output('demo/templates/a.yaml', 'demo/templates/b.yaml'))).toEqual(['demo/templates/a.yaml']);
+  });
+});
+
+describe('the second render, of a reduced copy (synth/reduced-chart.ts)', () => {
+  /** `helm template` of a chart (archive or folder) with values, as synth runs it for a release. */
+  const template = (chart: string, values: unknown = {}) => {
+    const file = join(tempDir('values-'), 'values.json');
+    writeFileSync(file, JSON.stringify(values));
+    return runHelm(helm(), helmArgs({ release: 'r', namespace: 'ns', includeCrds: true } as Parameters<typeof helmArgs>[0], chart, file));
+  };
+  const sources = (text: string) => [...text.matchAll(/^# Source: (.+)$/gm)].map((m) => m[1]!);
+
+  it('prints the compared documents byte for byte as the whole chart does (kube-prometheus-stack, grafana from an existing Secret)', async () => {
+    const chart = vendored('kube-prometheus-stack');
+    const values = { grafana: { admin: { existingSecret: 'grafana-admin' } } };
+    const whole = await template(chart.path, values);
+    const r = await randomness(chart, values);
+    const compared = new Set(r.unrepeatable(whole));
+    expect([...compared]).toEqual(['kube-prometheus-stack/charts/grafana/templates/deployment.yaml']);
+    const copy = await writeReducedChart(readFileSync(chart.path), r.needed([...compared]), tempDir('reduced-'));
+    const reduced = await template(copy, values);
+    expect(sourcePieces(reduced, compared)).toBe(sourcePieces(whole, compared));
+    expect(sourcePieces(reduced, compared)).toContain('kind: Deployment');
+    // Besides the CRDs (printed as they are), the copy prints a small part of what the chart prints.
+    const templates = (text: string) => sources(text).filter((s) => !s.includes('/crds/'));
+    expect(templates(reduced).length * 10).toBeLessThan(templates(whole).length);
+  });
+
+  it('keeps what an emptied template cannot give: .Files holds no template; named templates, included files and packed subcharts stay', async () => {
+    const sub = tempDir('sub-');
+    for (const [name, text] of Object.entries({ 'Chart.yaml': 'apiVersion: v2\nname: sub\nversion: 1.0.0\n', 'templates/x.yaml': 'kind: X\nrandom: {{ randAlphaNum 0 | quote }}\n', 'templates/y.yaml': 'kind: Y\n' })) {
+      mkdirSync(dirname(join(sub, 'sub', name)), { recursive: true });
+      writeFileSync(join(sub, 'sub', name), text);
+    }
+    create({ gzip: true, file: join(sub, 'sub-1.0.0.tgz'), cwd: sub, sync: true, portable: true }, ['sub']);
+    const chart = packChart({
+      'templates/_helpers.tpl': '{{- define "demo.name" -}}named{{- end -}}',
+      'templates/a.yaml': 'kind: A\nname: {{ include "demo.name" . }}\nb: {{ include (print $.Template.BasePath "/b.yaml") . | sha256sum }}\nfiles: {{ .Files.Get "templates/c.yaml" | quote }}\nglob: "{{ len (.Files.Glob "templates/*") }}"\nrandom: {{ randAlphaNum 0 | quote }}\n',
+      'templates/b.yaml': 'kind: B\n',
+      'templates/c.yaml': 'kind: C\n',
+      'charts/sub-1.0.0.tgz': readFileSync(join(sub, 'sub-1.0.0.tgz')),
+    });
+    const whole = await template(chart.path);
+    const r = await randomness(chart);
+    const compared = new Set(r.unrepeatable(whole));
+    expect([...compared].sort()).toEqual(['demo/charts/sub/templates/x.yaml', 'demo/templates/a.yaml']);
+    const reduced = await template(await writeReducedChart(readFileSync(chart.path), r.needed([...compared]), tempDir('reduced-')), {});
+    expect(sourcePieces(reduced, compared)).toBe(sourcePieces(whole, compared));
+    expect(sourcePieces(whole, new Set(['demo/templates/a.yaml']))).toContain('files: ""\nglob: "0"');
+    expect(sources(reduced).sort()).toEqual(['demo/charts/sub/templates/x.yaml', 'demo/templates/a.yaml', 'demo/templates/b.yaml']);
   });
 });
