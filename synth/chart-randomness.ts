@@ -81,7 +81,7 @@ export async function releaseRandomness(archive: { path: string; sha256: string 
   };
 }
 
-async function lexChart(archive: Map<string, Buffer>): Promise<ChartBodies> {
+function lexChart(archive: Map<string, Buffer>): ChartBodies {
   const files = new Map<string, TemplateBody>();
   const defines = new Map<string, TemplateBody>();
   const texts = emptyBody();
