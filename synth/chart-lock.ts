@@ -80,7 +80,21 @@ export function chartPathOf(path: string): { readonly dir: string; readonly rest
  * Every file of a chart archive, path -> bytes, with packed subcharts (`charts/<sub>.tgz`) unpacked
  * under the names helm gives their files (`<chart>/charts/<sub>/...`), the archives themselves left out.
  */
-export async function chartFiles(archive: Buffer): Promise<Map<string, Buffer>> {
+export function chartFiles(archive: Buffer): Promise<ReadonlyMap<string, Buffer>> {
+  const key = sha256(archive);
+  let files = unpacked.get(key);
+  if (files === undefined) {
+    if (unpacked.size >= UNPACKED_MAX) unpacked.delete(unpacked.keys().next().value!);
+    unpacked.set(key, (files = unpack(archive)));
+  }
+  return files;
+}
+
+/** Archives unpacked in this process, by sha256 (the randomness analysis and the second render both read one). */
+const unpacked = new Map<string, Promise<ReadonlyMap<string, Buffer>>>();
+const UNPACKED_MAX = 16;
+
+async function unpack(archive: Buffer): Promise<ReadonlyMap<string, Buffer>> {
   const files = new Map<string, Buffer>();
   const entries = [...(await readTgz(archive))];
   for (let i = 0; i < entries.length; i++) {

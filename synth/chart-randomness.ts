@@ -56,7 +56,7 @@ export interface Randomness {
   unrepeatable(output: string): string[];
   /**
    * The template files a render of these documents needs: theirs, every file that defines a named
-   * template, every file a template includes by name. The others can be emptied (reduced-chart.ts):
+   * template, every file a template includes by name. The others can be left out (reduced-chart.ts):
    * what these documents print does not change, as nothing else reaches them.
    */
   needed(sources: readonly string[]): ReadonlySet<string>;
@@ -81,7 +81,7 @@ export async function releaseRandomness(archive: { path: string; sha256: string 
   };
 }
 
-function lexChart(archive: Map<string, Buffer>): ChartBodies {
+function lexChart(archive: ReadonlyMap<string, Buffer>): ChartBodies {
   const files = new Map<string, TemplateBody>();
   const defines = new Map<string, TemplateBody>();
   const texts = emptyBody();

@@ -1,13 +1,14 @@
 /**
- * A chart archive written out as a folder with only some of its templates: the others are emptied,
- * so helm renders nothing for them. helm-runs.ts renders such a copy the second time a release is
+ * A chart archive written out as a folder with only some of its templates: the others are left
+ * out, so helm renders nothing for them. helm-runs.ts renders such a copy the second time a release is
  * rendered, when only the documents of a few templates can differ between two renders
  * (chart-randomness.ts): kube-prometheus-stack's second render then runs one Deployment's template
  * and the files defining named templates instead of all 200.
  *
- * What an emptied template no longer prints is nothing the kept ones can read: helm hands templates
- * the values, the chart's metadata and `.Files`, which holds no template; named templates are kept
- * with every file that defines one, and a file some template includes by name is kept too.
+ * What a left-out template would print is nothing the kept ones can read: helm v4.1 hands templates
+ * the values, the chart's metadata and `.Files`, which holds no template (test/chart-randomness.test.ts);
+ * named templates are kept with every file that defines one, and a file some template includes by
+ * name is kept too.
  * Packed subcharts are unpacked into the folder under the name helm gives their templates.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -18,10 +19,10 @@ import { chartFiles, chartPathOf } from './chart-lock';
 export async function writeReducedChart(archive: Buffer, keep: ReadonlySet<string>, into: string): Promise<string> {
   const files = await chartFiles(archive);
   for (const [path, bytes] of files) {
-    const emptied = chartPathOf(path).rest.startsWith('templates/') && !keep.has(path);
+    if (chartPathOf(path).rest.startsWith('templates/') && !keep.has(path)) continue;
     const to = join(into, path);
     mkdirSync(dirname(to), { recursive: true });
-    writeFileSync(to, emptied ? '' : bytes);
+    writeFileSync(to, bytes);
   }
   const top = files.keys().next().value?.split('/')[0];
   if (top === undefined) throw new Error('the chart archive is empty');
