@@ -139,7 +139,7 @@ describe('the second render, of a reduced copy (synth/reduced-chart.ts)', () => 
     expect(templates(reduced).length * 10).toBeLessThan(templates(whole).length);
   });
 
-  it('keeps what an emptied template cannot give: .Files holds no template; named templates, included files and packed subcharts stay', async () => {
+  it('keeps what a left-out template could give: .Files holds no template; named templates, included files and packed subcharts stay', async () => {
     const sub = tempDir('sub-');
     for (const [name, text] of Object.entries({ 'Chart.yaml': 'apiVersion: v2\nname: sub\nversion: 1.0.0\n', 'templates/x.yaml': 'kind: X\nrandom: {{ randAlphaNum 0 | quote }}\n', 'templates/y.yaml': 'kind: Y\n' })) {
       mkdirSync(dirname(join(sub, 'sub', name)), { recursive: true });

@@ -102,6 +102,7 @@ describe('what synth reads at run time', () => {
     'synth/write-dist.ts': 'dist/, the output',
     'synth/synth-to-dist.ts': 'dist/, the output (and the CRD folders it keeps)',
     'synth/run-memo.ts': 'run records: cache files',
+    'synth/render-cache.ts': 'render cache entries: cache files',
   };
   it('goes through config/repo-files.ts, so a recorded run knows every input', () => {
     const files = ['charts', 'config', 'synth', 'converge'].flatMap((d) => readdirSync(join(repoRoot, d), { recursive: true, encoding: 'utf8' }).map((f) => `${d}/${f}`));
