@@ -60,7 +60,7 @@ function coldSynth(scratch: string, envs: readonly string[]): void {
   // Linked, not copied: copying 200 MB before each run would time the disk's write-back instead.
   for (const entry of readdirSync(cacheDir).filter((e) => !COLD.has(e))) symlinkSync(join(cacheDir, entry), join(cache, entry));
   const r = spawnSync(process.execPath, ['tools/run-bundled.cjs', 'main.ts', '--env', envs.join(','), '--dist', join(scratch, 'dist')], { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, GITOPS_CACHE_DIR: cache } });
-  if (r.status !== 0 || !/helm renders: [1-9]\d*, cached: 0;/.test(r.stdout)) throw new Error(`cold synth failed or was not cold:\n${r.stdout}${r.stderr}`);
+  if (r.status !== 0 || !/helm renders: [1-9]\d*, cached: 0;/.test(`${r.stdout}${r.stderr}`)) throw new Error(`cold synth failed or was not cold:\n${r.stdout}${r.stderr}`);
 }
 
 async function main(): Promise<void> {

@@ -70,10 +70,17 @@ export function helmVersion(helm: Helm): string {
   return r.stdout.trim();
 }
 
+/**
+ * Go's garbage collector for helm, unless GOGC is set: a render is a short-lived process, and
+ * collecting at 4x the live heap instead of 2x takes a third of its CPU time away (measured:
+ * kube-prometheus-stack 0.34 -> 0.21 CPU-s, 115 -> 130 MB); what helm prints does not depend on it.
+ */
+const HELM_GOGC = '400';
+
 /** Runs helm with arguments; resolves with stdout, rejects with stderr in the message. */
 export function runHelm(helm: Helm, args: readonly string[]): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(helm.bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(helm.bin, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, GOGC: process.env.GOGC ?? HELM_GOGC } });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (d: Buffer) => out.push(d));
