@@ -1,4 +1,7 @@
 import { configDefaults, defineConfig } from 'vitest/config';
+import { testScratchDir } from './test/scratch';
+
+const scratch = testScratchDir();
 
 /** Test files that need a process of their own: they assert on what a whole process read (synth/run-memo.ts). */
 const OWN_PROCESS = ['test/run-memo.test.ts'];
@@ -12,6 +15,7 @@ export default defineConfig({
     // Two workers even on two cores: many tests wait on helm, kubectl, terraform, git or bash.
     maxWorkers: 2,
     setupFiles: ['test/setup.ts'],
+    env: scratch === undefined ? {} : { TMPDIR: scratch },
     // Transformed modules kept on disk between runs (node_modules/.experimental-vitest-cache), keyed by
     // file content and configuration: a warm run does not transform the TypeScript again.
     experimental: { fsModuleCache: true },

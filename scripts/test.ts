@@ -11,6 +11,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { repoRoot } from '../config/paths';
+import { testScratchDir } from '../test/scratch';
 import { cliArgs } from './args';
 
 interface Job {
@@ -33,12 +34,15 @@ interface Outcome {
 }
 
 const running = new Set<ChildProcess>();
+const scratch = testScratchDir();
+/** What every job gets besides npm test's environment: colour when on a terminal, the tests' scratch folder. */
+const jobEnv = { FORCE_COLOR: process.stdout.isTTY ? '1' : '0', ...(scratch === undefined ? {} : { TMPDIR: scratch }) };
 
 function run(job: Job): Promise<Outcome> {
   const started = performance.now();
   return new Promise((resolve) => {
     // Its own process group, so a stop reaches everything the job started.
-    const child = spawn(job.command[0]!, job.command.slice(1), { cwd: repoRoot, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: process.stdout.isTTY ? '1' : '0' } });
+    const child = spawn(job.command[0]!, job.command.slice(1), { cwd: repoRoot, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...jobEnv } });
     running.add(child);
     const output: Buffer[] = [];
     child.stdout.on('data', (b: Buffer) => output.push(b));

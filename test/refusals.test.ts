@@ -217,7 +217,7 @@ describe('5. a damaged render-cache or validation-memo file', () => {
     for (const d of fs.readdirSync(shared).filter((e) => used.has(e))) fs.cpSync(join(shared, d), join(cacheDir, d), { recursive: true });
     for (const helmDir of fs.readdirSync(shared).filter((d) => d.startsWith('helm-'))) {
       fs.mkdirSync(join(cacheDir, helmDir));
-      fs.linkSync(join(shared, helmDir, 'helm'), join(cacheDir, helmDir, 'helm'));
+      fs.symlinkSync(join(shared, helmDir, 'helm'), join(cacheDir, helmDir, 'helm'));
     }
     // Every memo, and the render entries of external-dns (one per environment and code version).
     const inDir = (d: string) => fs.readdirSync(join(cacheDir, d)).map((f) => join(cacheDir, d, f));
