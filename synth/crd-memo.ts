@@ -2,7 +2,7 @@
  * The static CRDs of a vendored chart, parsed and printed when it is vendored (`npm run import`),
  * so that a render with an empty cache does not parse and print them again: helm prints the files
  * of a chart's crds/ folders (and its subcharts') as they are, whatever the values, and they are
- * most of what it prints (5.6 MiB of kube-prometheus-stack's and fluent-operator's 6.5 MiB).
+ * most of what it prints (4.9 of the 5.7 MB kube-prometheus-stack and fluent-operator print).
  *
  * Content-addressed: a piece of helm's output is found by its hash, a printed object by the hash
  * of its final form (render-memo.ts `printKey`). What is not found is parsed and printed as usual,
@@ -83,7 +83,7 @@ export async function makeCrdMemo(chart: string, archive: Buffer): Promise<Buffe
 
 /**
  * The memo beside a chart archive, or undefined (with the reason told) when there is none, it is
- * damaged, or was made with another YAML library version or from another archive.
+ * damaged, or was made by another YAML parser or printer or from another archive.
  */
 export function readCrdMemo(chartPath: string, chartSha256: string, warn: (line: string) => void): CrdMemo | undefined {
   const path = crdMemoPath(chartPath);

@@ -3,7 +3,7 @@
  * out, so helm renders nothing for them. helm-runs.ts renders such a copy the second time a release is
  * rendered, when only the documents of a few templates can differ between two renders
  * (chart-randomness.ts): kube-prometheus-stack's second render then runs one Deployment's template
- * and the files defining named templates instead of all 200.
+ * and the files defining named templates instead of all 261.
  *
  * What a left-out template would print is nothing the kept ones can read: helm v4.1 hands templates
  * the values, the chart's metadata and `.Files`, which holds no template (test/chart-randomness.test.ts);
