@@ -14,7 +14,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { repoRoot } from '../config/paths';
-import { readTgz } from '../synth/chart-lock';
+import { chartFiles } from '../synth/chart-lock';
 import { formatPath, scanTemplate, type ChartPaths, type KnownTree } from '../synth/values-paths';
 import { cliArgs } from './args';
 import { doc, isObj, key, objType, pascal, PNode, stripSchema, tsType, type Json, type Obj, type Schema } from './values-emit';
@@ -27,7 +27,7 @@ interface Chart {
   subs: Chart[];
 }
 
-async function loadChart(files: Map<string, Buffer>, root: string): Promise<Chart> {
+function loadChart(files: ReadonlyMap<string, Buffer>, root: string): Chart {
   const text = (p: string) => files.get(`${root}/${p}`)?.toString('utf8');
   const meta = parseYaml(text('Chart.yaml') ?? '') as Chart['meta'];
   const values = (parseYaml(text('values.yaml') ?? '') ?? {}) as Obj;
@@ -35,16 +35,12 @@ async function loadChart(files: Map<string, Buffer>, root: string): Promise<Char
   const templates = [...files.keys()].filter((k) => k.startsWith(`${root}/templates/`)).sort().map((k) => files.get(k)!.toString('utf8'));
   const subs: Chart[] = [];
   const subRoots = new Set<string>();
+  // Packed subcharts come unpacked under `charts/<sub>/` (chart-lock.ts chartFiles).
   for (const k of [...files.keys()].sort()) {
     const m = k.slice(root.length + 1).match(/^charts\/([^/]+)\/Chart\.yaml$/);
     if (m) subRoots.add(`${root}/charts/${m[1]}`);
-    if (/^charts\/[^/]+\.tgz$/.test(k.slice(root.length + 1))) {
-      const inner = await readTgz(files.get(k)!);
-      const top = [...inner.keys()].find((p) => /^[^/]+\/Chart\.yaml$/.test(p))!.split('/')[0]!;
-      subs.push(await loadChart(inner, top));
-    }
   }
-  for (const r of subRoots) subs.push(await loadChart(files, r));
+  for (const r of subRoots) subs.push(loadChart(files, r));
   subs.sort((a, b) => a.meta.name.localeCompare(b.meta.name));
   return { meta, values, schema: schemaText ? (JSON.parse(schemaText) as Schema) : undefined, templates, subs };
 }
@@ -156,9 +152,9 @@ export async function generate(chartsDir: string, outDir: string): Promise<Chart
   const index: string[] = [];
   const versions = new Map<string, string>();
   for (const file of readdirSync(chartsDir).filter((f) => f.endsWith('.tgz')).sort()) {
-    const files = await readTgz(readFileSync(join(chartsDir, file)));
+    const files = await chartFiles(readFileSync(join(chartsDir, file)));
     const top = [...files.keys()].find((p) => /^[^/]+\/Chart\.yaml$/.test(p))!.split('/')[0]!;
-    const ch = await loadChart(files, top);
+    const ch = loadChart(files, top);
     const { name, version } = ch.meta;
     const root = new PNode();
     addDefaults(root, mergedValues(ch));

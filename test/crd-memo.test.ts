@@ -9,6 +9,7 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { chartsDir } from '../config/paths';
 import { readLock, sha256 } from '../synth/chart-lock';
+import { sourcePieces } from '../synth/chart-randomness';
 import { crdMemoPath, readCrdMemo, staticCrdFiles } from '../synth/crd-memo';
 import { runHelm } from '../synth/helm';
 import { helmArgs } from '../synth/helm-runs';
@@ -57,9 +58,7 @@ describe('vendored CRD memos', () => {
     const request = { release: 'fluent', namespace: 'fluent', includeCrds: true } as Parameters<typeof helmArgs>[0];
     const output = await runHelm(helm(), helmArgs(request, path, '/dev/null'));
     const sources = new Set((await staticCrdFiles(readFileSync(path))).keys());
-    // A piece without a `# Source:` line continues the file of the piece before it.
-    let source = '';
-    const staticPieces = output.split(DOCUMENT_START).filter((p) => sources.has((source = /^# Source: (.+)$/m.exec(p)?.[1] ?? source)));
+    const staticPieces = sourcePieces(output, sources).split(DOCUMENT_START);
     expect(staticPieces.length, entry.file).toBeGreaterThan(20);
     for (const piece of staticPieces) expect(memo!.documents.has(sha256(piece)), piece.slice(0, 120)).toBe(true);
 
