@@ -60,10 +60,11 @@ export async function renderHelm(requests: readonly ReleaseRequest[], chart: { p
   const args = helmArgs(r, chart.path, valuesFile);
   const reduced = tempNameOf(join(tmpDir, `chart-${r.env}-${r.app}`));
   try {
-    const [first, randomness] = await Promise.all([gate(() => runHelm(helm, args)), releaseRandomness(chart, () => readInput(chart.path), r.values)]);
+    const archive = readInput(chart.path);
+    const [first, randomness] = await Promise.all([gate(() => runHelm(helm, args)), releaseRandomness(chart, () => archive, r.values)]);
     const compared = new Set(randomness.unrepeatable(first));
     if (compared.size === 0) return { first };
-    const copy = await writeReducedChart(readInput(chart.path), randomness.needed([...compared]), reduced);
+    const copy = await writeReducedChart(archive, randomness.needed([...compared]), reduced);
     return { first, second: await gate(() => runHelm(helm, helmArgs(r, copy, valuesFile)), true), compared };
   } catch (e) {
     throw new SynthError(requests.map((q) => `${q.env}/${q.app}: ${q.chart}@${q.version}: ${(e as Error).message}`));
