@@ -39,6 +39,8 @@ export async function run(browser, baseUrl) {
       await page.route('**/todos/*/done/', (route) => route.fulfill({ status: 502, contentType: 'text/html', body: '<h1>Bad gateway</h1>' }));
       try {
         await ui.row('Stays').locator('.mark-done').click();
+        // The 404 check's message is still shown: wait for this request's answer before reading it.
+        await ui.settled();
         await ui.alert.waitFor({ state: 'visible' });
         assert(/error 502/.test(await alertText()), await alertText());
         assert((await page.locator('h1').count()) === 1, 'error page not swapped into the list');
